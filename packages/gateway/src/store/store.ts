@@ -5,7 +5,13 @@
  * Every state change that DESIGN §3 audits takes its audit event as an argument and writes the change,
  * the audit record and the outbox entry in ONE transaction: either all three exist or none does.
  */
-import type { AuditEvent, FailedLoginPolicy, FailedLoginState, LockoutStatus, Settings } from '@api-token-auth/token-policy';
+import type {
+  AuditEvent,
+  FailedLoginPolicy,
+  FailedLoginState,
+  LockoutStatus,
+  Settings,
+} from '@api-token-auth/token-policy';
 
 /** A stored token. `secretHash` is a bcrypt hash; the plaintext never reaches storage. */
 export interface TokenRow {
@@ -32,7 +38,10 @@ export interface TokenRepository {
   listByOwner(owner: string): Promise<TokenRow[]>;
   /** All tokens, newest first. */
   listAll(): Promise<TokenRow[]>;
-  /** Delete one token and write its audit event atomically. `false` (and no audit) if unknown. */
+  /**
+   * Delete one token and write its audit event atomically; returns the deleted row, `null` (and no
+   * audit) if unknown.
+   */
   delete(id: string, event: (row: TokenRow) => AuditEvent): Promise<TokenRow | null>;
   /** Delete every token of `owner` and write one `token.deleted_all` event (built from the rows). */
   deleteAllForOwner(owner: string, event: (rows: TokenRow[]) => AuditEvent): Promise<TokenRow[]>;
@@ -92,7 +101,11 @@ export interface OutboxItem {
 }
 
 export interface OutboxRepository {
-  /** Due items in sequence order (oldest first). */
+  /**
+   * Due items in sequence order (oldest first). Only the due *prefix* of the outbox: items behind the
+   * oldest not-yet-due item are held back, so a record waiting for its retry is never overtaken by a
+   * later one (per-subject order).
+   */
   due(now: Date, limit: number): Promise<OutboxItem[]>;
   /** Delivered or permanently unsupported: remove from the outbox. */
   complete(seq: number): Promise<void>;
@@ -109,6 +122,12 @@ export interface Store {
   readonly failedLogins: FailedLoginRepository;
   readonly audit: AuditRepository;
   readonly outbox: OutboxRepository;
+  /**
+   * Subscribe to "audit records were appended" (called after the transaction commits), so that an
+   * outbox worker wakes up at once instead of at its next poll. Returns the unsubscribe function.
+   * Optional: an engine without it is simply polled.
+   */
+  onAuditAppended?(listener: () => void): () => void;
   /** Cheap liveness check for `/health`. */
   ping(): Promise<boolean>;
   close(): Promise<void>;
