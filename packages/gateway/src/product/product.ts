@@ -71,7 +71,10 @@ export interface Product {
   /** Write one record to the product's audit log. */
   deliverAudit(record: ProductAuditRecord): Promise<ProductAuditDelivery>;
   /** Classify the product's response to a forwarded password request (Seraph headers, 401). */
-  judgePasswordResponse(status: number, headers: Record<string, string | string[] | undefined>): PasswordVerdict;
+  judgePasswordResponse(
+    status: number,
+    headers: Record<string, string | string[] | undefined>,
+  ): PasswordVerdict;
   /** Release connections etc. */
   close?(): Promise<void>;
 }

@@ -1,0 +1,26 @@
+// The Product port and what every adapter shares. Re-exported from the gateway's public entry.
+export type {
+  CallerCredentials,
+  PasswordVerdict,
+  Product,
+  ProductAuditDelivery,
+  ProductAuditRecord,
+  ProductIdentity,
+  ProductUser,
+} from './product.js';
+export { ProductError, isProductError } from './product-error.js';
+export type { ProductErrorCode, ProductErrorDetails } from './product-error.js';
+export { DEFAULT_PRODUCT_TIMEOUT_MS, createProductHttpClient } from './product-http-client.js';
+export type {
+  ProductHttpClient,
+  ProductHttpClientOptions,
+  ProductHttpRequest,
+  ProductHttpResponse,
+  ProductRequestAuth,
+} from './product-http-client.js';
+export { judgeSeraphPasswordResponse } from './seraph-password-verdict.js';
+export type { ResponseHeaders } from './seraph-password-verdict.js';
+export { createTtlCache } from './ttl-cache.js';
+export type { TtlCache, TtlCacheOptions } from './ttl-cache.js';
+export { findContractMismatches } from './contract-mismatches.js';
+export type { ContractCheckOptions, ContractPatch, ContractSchema } from './contract-mismatches.js';
