@@ -1,0 +1,215 @@
+import { describe, expect, test } from 'vitest';
+import type { Credential } from './credentials.js';
+import { TokenPolicyError } from './errors.js';
+import {
+  emptyFailedLoginState,
+  failureKeys,
+  lockoutStatus,
+  recordFailure,
+  recordSuccess,
+} from './failed-logins.js';
+import type { FailedLoginPolicy, FailedLoginState } from './types.js';
+
+const MINUTE = 60_000;
+const start = new Date('2024-03-10T06:30:00.000Z');
+const at = (ms: number) => new Date(start.getTime() + ms);
+const policy: FailedLoginPolicy = { maxAttempts: 10, windowMinutes: 15, lockoutMinutes: 15 };
+
+function fail(
+  times: number,
+  p: FailedLoginPolicy = policy,
+  step = 1000,
+  from: FailedLoginState | null = null,
+) {
+  let state = from;
+  for (let i = 0; i < times; i++) state = recordFailure(state, at(i * step), p);
+  return state as FailedLoginState;
+}
+
+describe('the Nth failure locks, the (N-1)th does not', () => {
+  test.each([1, 3, 10, 1000])('maxAttempts = %i', (maxAttempts) => {
+    const p = { ...policy, maxAttempts };
+    const before = fail(maxAttempts - 1, p, 0);
+    expect(lockoutStatus(before, start, p)).toEqual({ locked: false });
+    const after = recordFailure(before, start, p);
+    expect(after.failures).toBe(maxAttempts);
+    expect(lockoutStatus(after, start, p)).toEqual({ locked: true, until: at(15 * MINUTE) });
+  });
+});
+
+describe('the window', () => {
+  test('failures spread over exactly the window length start a new window', () => {
+    const nine = fail(9, policy, 0);
+    const atWindowEnd = recordFailure(nine, at(15 * MINUTE), policy);
+    expect(atWindowEnd).toEqual({
+      failures: 1,
+      windowStartedAt: at(15 * MINUTE),
+      lastFailureAt: at(15 * MINUTE),
+      lockedUntil: null,
+    });
+    const justInside = recordFailure(nine, at(15 * MINUTE - 1), policy);
+    expect(justInside.failures).toBe(10);
+    expect(lockoutStatus(justInside, at(15 * MINUTE - 1), policy)).toEqual({
+      locked: true,
+      until: at(30 * MINUTE - 1),
+    });
+  });
+
+  test('a failure keeps the window start and moves the last failure', () => {
+    const state = fail(3, policy, MINUTE);
+    expect(state).toEqual({
+      failures: 3,
+      windowStartedAt: start,
+      lastFailureAt: at(2 * MINUTE),
+      lockedUntil: null,
+    });
+  });
+});
+
+describe('the lock', () => {
+  const locked = fail(10, policy, 0);
+  const until = at(15 * MINUTE);
+
+  test.each<[string, number, boolean]>([
+    ['at the locking failure', 0, true],
+    ['one millisecond before the end', 15 * MINUTE - 1, true],
+    ['exactly at the end', 15 * MINUTE, false],
+    ['after the end', 20 * MINUTE, false],
+  ])('%s', (_name, offset, expected) => {
+    expect(lockoutStatus(locked, at(offset), policy)).toEqual(
+      expected ? { locked: true, until } : { locked: false },
+    );
+  });
+
+  test('a failure while locked changes nothing (the lock is not extended by a race)', () => {
+    expect(recordFailure(locked, at(MINUTE), policy)).toEqual(locked);
+  });
+
+  test('after the lock a failure starts a fresh count', () => {
+    const next = recordFailure(locked, until, policy);
+    expect(next).toEqual({ failures: 1, windowStartedAt: until, lastFailureAt: until, lockedUntil: null });
+    expect(lockoutStatus(next, until, policy)).toEqual({ locked: false });
+  });
+
+  test('lowering the lockout duration shortens a running lock; raising it does not extend one', () => {
+    expect(lockoutStatus(locked, at(MINUTE), { ...policy, lockoutMinutes: 5 })).toEqual({
+      locked: true,
+      until: at(5 * MINUTE),
+    });
+    expect(lockoutStatus(locked, at(5 * MINUTE), { ...policy, lockoutMinutes: 5 })).toEqual({
+      locked: false,
+    });
+    expect(lockoutStatus(locked, at(MINUTE), { ...policy, lockoutMinutes: 60 })).toEqual({
+      locked: true,
+      until,
+    });
+  });
+
+  test('a success resets the count but cannot lift a lock', () => {
+    const nine = fail(9, policy, 0);
+    const reset = recordSuccess(nine);
+    expect(reset).toEqual({
+      failures: 0,
+      windowStartedAt: null,
+      lastFailureAt: nine.lastFailureAt,
+      lockedUntil: null,
+    });
+    expect(recordFailure(reset, at(1000), policy).failures).toBe(1);
+    expect(lockoutStatus(recordSuccess(locked), at(MINUTE), policy)).toEqual({ locked: true, until });
+  });
+});
+
+describe('inputs', () => {
+  test('no state is an empty state', () => {
+    expect(recordFailure(null, start, policy)).toEqual({
+      failures: 1,
+      windowStartedAt: start,
+      lastFailureAt: start,
+      lockedUntil: null,
+    });
+    expect(lockoutStatus(undefined, start, policy)).toEqual({ locked: false });
+    expect(recordSuccess(null)).toEqual(emptyFailedLoginState());
+  });
+
+  test('transitions do not mutate their input', () => {
+    const state = Object.freeze(fail(5, policy, 0));
+    const copy = structuredClone(state);
+    recordFailure(state, at(1000), policy);
+    recordSuccess(state);
+    expect(state).toEqual(copy);
+  });
+
+  test.each<[string, () => unknown]>([
+    ['an invalid now', () => recordFailure(null, new Date(Number.NaN), policy)],
+    ['a zero threshold', () => recordFailure(null, start, { ...policy, maxAttempts: 0 })],
+    ['a missing policy', () => lockoutStatus(null, start, undefined as unknown as FailedLoginPolicy)],
+  ])('%s is misuse', (_name, call) => {
+    expect(call).toThrow(TokenPolicyError);
+  });
+});
+
+describe('failureKeys', () => {
+  const token = { id: 'abcdefghijkl', secret: 'x'.repeat(30) };
+  test.each<[string, Credential, string, string | undefined, string[]]>([
+    [
+      'a password',
+      { kind: 'password', username: 'Alice', password: 'pw' },
+      '10.0.0.7',
+      undefined,
+      ['ip:10.0.0.7', 'user:alice'],
+    ],
+    [
+      'a Basic token',
+      { kind: 'token', username: 'ALICE', token },
+      '10.0.0.7',
+      'bob',
+      ['ip:10.0.0.7', 'user:alice'],
+    ],
+    [
+      'a Bearer token before the owner is known',
+      { kind: 'token', token },
+      '10.0.0.7',
+      undefined,
+      ['ip:10.0.0.7'],
+    ],
+    [
+      'a Bearer token with its owner',
+      { kind: 'token', token },
+      '10.0.0.7',
+      'Bob',
+      ['ip:10.0.0.7', 'user:bob'],
+    ],
+    [
+      'a token-shaped typo with a username',
+      { kind: 'invalid-token', username: 'alice' },
+      '10.0.0.7',
+      undefined,
+      ['ip:10.0.0.7', 'user:alice'],
+    ],
+    ['a token-shaped Bearer typo', { kind: 'invalid-token' }, '10.0.0.7', undefined, ['ip:10.0.0.7']],
+    [
+      'an IPv4-mapped client',
+      { kind: 'password', username: 'alice', password: 'pw' },
+      '::ffff:10.0.0.7',
+      undefined,
+      ['ip:10.0.0.7', 'user:alice'],
+    ],
+    [
+      'an IPv6 client',
+      { kind: 'other', scheme: 'Negotiate' },
+      '2001:DB8:0::1',
+      undefined,
+      ['ip:2001:db8::1'],
+    ],
+    [
+      'a decomposed Unicode username',
+      { kind: 'password', username: 'Jose\u0301', password: 'pw' },
+      '10.0.0.7',
+      undefined,
+      ['ip:10.0.0.7', 'user:jos\u00e9'],
+    ],
+    ['an unparseable client', { kind: 'none' }, 'Fe80::1%eth0', undefined, ['ip:fe80::1%eth0']],
+  ])('%s', (_name, credential, ip, owner, expected) => {
+    expect(failureKeys(credential, ip, owner)).toEqual(expected);
+  });
+});

@@ -1,0 +1,150 @@
+/**
+ * Failed-login counting (DESIGN §3): pure transitions of one counter. The stores apply them inside
+ * one atomic write per key, so concurrent requests cannot lose a count.
+ *
+ * Counting uses a fixed window that opens with the first failure: the Nth failure (N =
+ * `maxAttempts`) before `windowStartedAt + windowMinutes` locks the key for `lockoutMinutes`; a
+ * failure at or after the window's end starts a new window. A key is locked while `now < until`.
+ */
+import { TokenPolicyError, assertValidDate } from './errors.js';
+import { canonicalIp } from './ip-address.js';
+import type { Credential } from './credentials.js';
+import type { FailedLoginPolicy, FailedLoginState, LockoutStatus } from './types.js';
+import { normaliseUsername } from './usernames.js';
+
+const MINUTE = 60_000;
+
+function assertPolicy(policy: FailedLoginPolicy): void {
+  for (const field of ['maxAttempts', 'windowMinutes', 'lockoutMinutes'] as const) {
+    const value = policy?.[field];
+    if (typeof value !== 'number' || !Number.isFinite(value) || value <= 0) {
+      throw new TokenPolicyError('INVALID_ARGUMENT', `policy.${field} must be a positive number`);
+    }
+  }
+}
+
+/**
+ * The counter of a key that has never failed.
+ *
+ * @example
+ * ```ts
+ * const state = recordFailure(emptyFailedLoginState(), now, policy);
+ * ```
+ */
+export function emptyFailedLoginState(): FailedLoginState {
+  return { failures: 0, windowStartedAt: null, lastFailureAt: null, lockedUntil: null };
+}
+
+/**
+ * The lock's end as the policy sees it now: the stored end, but never later than the lock's start
+ * (the failure that set it) plus the *current* lockout duration, so lowering the duration in the
+ * settings shortens running locks too — as lowering the validity ceiling caps existing tokens.
+ */
+function lockEnd(state: FailedLoginState, policy: FailedLoginPolicy): Date | null {
+  if (state.lockedUntil === null) return null;
+  if (state.lastFailureAt === null) return state.lockedUntil;
+  const capped = state.lastFailureAt.getTime() + policy.lockoutMinutes * MINUTE;
+  return new Date(Math.min(state.lockedUntil.getTime(), capped));
+}
+
+/**
+ * Whether the key is locked at `now`, and until when.
+ *
+ * @example
+ * ```ts
+ * const status = lockoutStatus(state, now, settings.failedLogins);
+ * if (status.locked) reply.header('Retry-After', Math.ceil((status.until.getTime() - now.getTime()) / 1000));
+ * ```
+ */
+export function lockoutStatus(
+  state: FailedLoginState | null | undefined,
+  now: Date,
+  policy: FailedLoginPolicy,
+): LockoutStatus {
+  assertValidDate(now, 'now');
+  assertPolicy(policy);
+  if (state === null || state === undefined) return { locked: false };
+  const until = lockEnd(state, policy);
+  if (until === null || now.getTime() >= until.getTime()) return { locked: false };
+  return { locked: true, until };
+}
+
+/**
+ * Counts one failure at `now`. The `maxAttempts`-th failure inside the window locks the key until
+ * `now + lockoutMinutes`. A failure while locked (a request that passed the lock check just before the
+ * lock was set) changes nothing, so the lock is not extended by a race.
+ *
+ * @example
+ * ```ts
+ * const policy = { maxAttempts: 3, windowMinutes: 15, lockoutMinutes: 15 };
+ * let state = emptyFailedLoginState();
+ * for (let i = 0; i < 3; i++) state = recordFailure(state, now, policy);
+ * lockoutStatus(state, now, policy); // { locked: true, until: now + 15 min }
+ * ```
+ */
+export function recordFailure(
+  state: FailedLoginState | null | undefined,
+  now: Date,
+  policy: FailedLoginPolicy,
+): FailedLoginState {
+  assertValidDate(now, 'now');
+  assertPolicy(policy);
+  const current = state ?? emptyFailedLoginState();
+  if (lockoutStatus(current, now, policy).locked) return { ...current };
+
+  const windowStart = current.windowStartedAt;
+  const windowOpen =
+    windowStart !== null &&
+    current.lockedUntil === null &&
+    now.getTime() < windowStart.getTime() + policy.windowMinutes * MINUTE;
+  const failures = windowOpen ? current.failures + 1 : 1;
+  const windowStartedAt = windowOpen ? windowStart : now;
+  const locks = failures >= policy.maxAttempts;
+  return {
+    failures,
+    windowStartedAt: new Date(windowStartedAt.getTime()),
+    lastFailureAt: new Date(now.getTime()),
+    lockedUntil: locks ? new Date(now.getTime() + policy.lockoutMinutes * MINUTE) : null,
+  };
+}
+
+/**
+ * A successful login resets the count. A lock in force stays: a success cannot lift it.
+ *
+ * @example
+ * ```ts
+ * recordSuccess(state); // { failures: 0, windowStartedAt: null, … }
+ * ```
+ */
+export function recordSuccess(state: FailedLoginState | null | undefined): FailedLoginState {
+  const current = state ?? emptyFailedLoginState();
+  return {
+    failures: 0,
+    windowStartedAt: null,
+    lastFailureAt: current.lastFailureAt,
+    lockedUntil: current.lockedUntil,
+  };
+}
+
+/**
+ * The failed-login counter keys of a request: `ip:<canonical address>` always, and
+ * `user:<normalised username>` for a Basic username (password or token) or, for a Bearer token,
+ * the owner once known. Usernames are NFC lower case (see {@link normaliseUsername}).
+ *
+ * @example
+ * ```ts
+ * failureKeys(classifyAuthorization(header), '::ffff:10.0.0.7'); // ['ip:10.0.0.7', 'user:alice']
+ * failureKeys({ kind: 'token', token }, '10.0.0.7', 'Bob'); // ['ip:10.0.0.7', 'user:bob']
+ * ```
+ */
+export function failureKeys(credential: Credential, clientIp: string, tokenOwner?: string): string[] {
+  // An address that does not parse still gets a key of its own rather than none at all.
+  const keys = [`ip:${canonicalIp(clientIp) ?? String(clientIp).trim().toLowerCase()}`];
+  let username: string | undefined;
+  if (credential.kind === 'password') username = credential.username;
+  else if (credential.kind === 'token' || credential.kind === 'invalid-token') {
+    username = credential.username ?? tokenOwner;
+  }
+  if (username !== undefined && username !== '') keys.push(`user:${normaliseUsername(username)}`);
+  return keys;
+}

@@ -1,0 +1,80 @@
+/**
+ * Strict base64 and UTF-8 decoding. The core is built without DOM or Node types, so neither `atob`
+ * nor `TextDecoder` is assumed; both are small enough to do here, and strictness is the point.
+ */
+
+const BASE64_ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz0123456789+/';
+const BASE64_VALUES: Int16Array = (() => {
+  const values = new Int16Array(128).fill(-1);
+  for (let i = 0; i < BASE64_ALPHABET.length; i++) values[BASE64_ALPHABET.charCodeAt(i)] = i;
+  return values;
+})();
+
+/**
+ * Decodes standard base64 (RFC 4648 §4). Padding may be omitted, but where present it must be
+ * correct; any other character, or a length that cannot be base64, gives `null`.
+ */
+export function decodeBase64(text: string): Uint8Array | null {
+  let body = text;
+  if (body.length % 4 === 0 && body.endsWith('==')) body = body.slice(0, -2);
+  else if (body.length % 4 === 0 && body.endsWith('=')) body = body.slice(0, -1);
+  if (body.length % 4 === 1) return null;
+  const out = new Uint8Array(Math.floor((body.length * 3) / 4));
+  let buffer = 0;
+  let bits = 0;
+  let o = 0;
+  for (let i = 0; i < body.length; i++) {
+    const code = body.charCodeAt(i);
+    const value = code < 128 ? (BASE64_VALUES[code] as number) : -1;
+    if (value < 0) return null;
+    buffer = (buffer << 6) | value;
+    bits += 6;
+    if (bits >= 8) {
+      bits -= 8;
+      out[o++] = (buffer >> bits) & 0xff;
+    }
+  }
+  // Leftover bits must be zero, or two different texts would decode to the same bytes.
+  if ((buffer & ((1 << bits) - 1)) !== 0) return null;
+  return out;
+}
+
+/** Decodes well-formed UTF-8; overlong forms, surrogates, values above U+10FFFF and truncation give `null`. */
+export function decodeUtf8(bytes: Uint8Array): string | null {
+  let text = '';
+  let i = 0;
+  while (i < bytes.length) {
+    const first = bytes[i] as number;
+    let codePoint: number;
+    let extra: number;
+    let min: number;
+    if (first < 0x80) {
+      codePoint = first;
+      extra = 0;
+      min = 0;
+    } else if (first >= 0xc2 && first <= 0xdf) {
+      codePoint = first & 0x1f;
+      extra = 1;
+      min = 0x80;
+    } else if (first >= 0xe0 && first <= 0xef) {
+      codePoint = first & 0x0f;
+      extra = 2;
+      min = 0x800;
+    } else if (first >= 0xf0 && first <= 0xf4) {
+      codePoint = first & 0x07;
+      extra = 3;
+      min = 0x10000;
+    } else {
+      return null;
+    }
+    for (let k = 1; k <= extra; k++) {
+      const next = bytes[i + k];
+      if (next === undefined || (next & 0xc0) !== 0x80) return null;
+      codePoint = (codePoint << 6) | (next & 0x3f);
+    }
+    if (codePoint < min || codePoint > 0x10ffff || (codePoint >= 0xd800 && codePoint <= 0xdfff)) return null;
+    text += String.fromCodePoint(codePoint);
+    i += extra + 1;
+  }
+  return text;
+}
