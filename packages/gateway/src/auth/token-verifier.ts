@@ -1,0 +1,105 @@
+/**
+ * Token verification for the `token` stage of the decision: the stored record plus "does the
+ * presented secret match its hash". Cost model (issue 3, issue 6): a warm token is one HMAC and one
+ * map look-up; a cold token is one storage read and exactly one bcrypt compare per (token, process)
+ * within the cache lifetime, however many requests present it at once.
+ */
+import type { ParsedToken, TokenFacts } from '@api-token-auth/token-policy';
+import type { TokenRepository, TokenRow } from '../store/store.js';
+import { createSingleFlight } from './single-flight.js';
+import type { VerifiedTokenCache } from './verified-token-cache.js';
+
+/** What the decision's `token` stage needs. */
+export interface TokenCheck {
+  record: TokenFacts | null;
+  secretMatches: boolean;
+}
+
+/** The bcrypt side, run off the event loop by the worker pool. */
+export interface SecretComparer {
+  compare(secret: string, hash: string): Promise<boolean>;
+}
+
+export interface TokenVerifier {
+  verify(token: ParsedToken): Promise<TokenCheck>;
+  /** Drop cached facts of a token (deleted, or its row changed). */
+  invalidateToken(tokenId: string): void;
+  /** Drop cached facts of every token of an owner (delete-all, owner changed). */
+  invalidateOwner(owner: string): void;
+}
+
+/** Options of {@link createTokenVerifier}. */
+export interface TokenVerifierOptions {
+  tokens: Pick<TokenRepository, 'findById'>;
+  hasher: SecretComparer;
+  cache: VerifiedTokenCache;
+  /** Keyed digest (HMAC with a per-process key) of the whole presented token: the cache key. */
+  digest: (text: string) => string;
+  /** Epoch milliseconds. */
+  now: () => number;
+  /** How long a stored row (or its absence) is reused for cold checks; default 5 s. */
+  rowTtlMs?: number;
+  /** Metrics hooks. */
+  onCacheHit?: () => void;
+  onCacheMiss?: () => void;
+}
+
+function factsOf(row: TokenRow): TokenFacts {
+  return { id: row.id, owner: row.owner, createdAt: row.createdAt, expiresAt: row.expiresAt };
+}
+
+/**
+ * @example
+ * ```ts
+ * const verifier = createTokenVerifier({ tokens: store.tokens, hasher, cache, digest, now: Date.now });
+ * const check = await verifier.verify(parseToken(presented)!); // { record, secretMatches }
+ * ```
+ */
+export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifier {
+  const rowTtlMs = options.rowTtlMs ?? 5_000;
+  const rows = new Map<string, { row: TokenRow | null; at: number }>();
+  const compares = createSingleFlight<TokenCheck>();
+  const reads = createSingleFlight<TokenRow | null>();
+
+  async function findRow(id: string): Promise<TokenRow | null> {
+    const cached = rows.get(id);
+    if (cached !== undefined && options.now() - cached.at < rowTtlMs) return cached.row;
+    return reads.run(id, async () => {
+      const row = await options.tokens.findById(id);
+      if (rows.size >= 10_000) rows.clear();
+      rows.set(id, { row, at: options.now() });
+      return row;
+    });
+  }
+
+  return {
+    async verify(token) {
+      const key = options.digest(`${token.id}:${token.secret}`);
+      const hit = options.cache.get(key);
+      if (hit !== undefined) {
+        options.onCacheHit?.();
+        return { record: hit, secretMatches: true };
+      }
+      options.onCacheMiss?.();
+      return compares.run(key, async () => {
+        const row = await findRow(token.id);
+        if (row === null) return { record: null, secretMatches: false };
+        const matches = await options.hasher.compare(token.secret, row.secretHash);
+        // A row deleted while bcrypt ran must not be cached as valid.
+        if (matches && rows.get(token.id)?.row === row) {
+          options.cache.set(key, { ...factsOf(row), verifiedAt: options.now() });
+        }
+        return { record: factsOf(row), secretMatches: matches };
+      });
+    },
+    invalidateToken(tokenId) {
+      rows.delete(tokenId);
+      options.cache.invalidateToken(tokenId);
+    },
+    invalidateOwner(owner) {
+      const lower = owner.toLowerCase();
+      for (const [id, entry] of rows) if (entry.row?.owner.toLowerCase() === lower) rows.delete(id);
+      options.cache.invalidateOwner(owner);
+    },
+  };
+}

@@ -1,0 +1,113 @@
+/**
+ * `runGatewayFromEnv`: the whole life of an adapter process — configuration from the environment,
+ * start, the one `listening on …` line, graceful shutdown on SIGTERM/SIGINT.
+ */
+import pino, { type Logger } from 'pino';
+import { parseGatewayConfig } from './config/gateway-config.js';
+import { startGateway, type RunningGateway, type StartGatewayOptions } from './gateway.js';
+import { createLogger } from './log/logger.js';
+import type { Product } from './product/product.js';
+import { StoreError } from './store/store-error.js';
+
+/** What an adapter hands to {@link runGatewayFromEnv}. */
+export interface RunGatewayFromEnvOptions {
+  /** Used for the default database file (`sqlite:./.data/<productKey>.db`). */
+  productKey: 'jira' | 'confluence';
+  /** Builds the adapter from the validated configuration. Throwing here is a configuration problem (exit 2). */
+  createProduct(config: { upstreamUrl: string; serviceUser: string; servicePassword: string }): Product;
+  /** Default `process.env`. */
+  env?: NodeJS.ProcessEnv;
+  /** Extra start options (a UI, tuning). */
+  start?: Pick<StartGatewayOptions, 'createUi' | 'tuning'>;
+}
+
+function oneLine(error: unknown): string {
+  const message = error instanceof Error ? error.message : String(error);
+  return message.replace(/\s+/g, ' ').trim();
+}
+
+/**
+ * Runs an adapter until SIGTERM/SIGINT. Invalid configuration: each problem on its own stderr line,
+ * exit code 2, before listening. Storage that cannot be opened: one line, exit code 1. On start,
+ * prints exactly `listening on http://HOST:PORT` to stdout.
+ *
+ * @example
+ * ```ts
+ * await runGatewayFromEnv({ productKey: 'jira', createProduct: (config) => createJiraProduct(config) });
+ * ```
+ */
+export async function runGatewayFromEnv(options: RunGatewayFromEnvOptions): Promise<RunningGateway> {
+  const env = options.env ?? process.env;
+  const parsed = parseGatewayConfig(env, { productKey: options.productKey });
+  if (!parsed.ok) {
+    for (const problem of parsed.problems) process.stderr.write(`${problem}\n`);
+    process.exit(2);
+  }
+  const config = parsed.config;
+
+  let product: Product;
+  try {
+    product = options.createProduct({
+      upstreamUrl: config.upstreamUrl,
+      serviceUser: config.serviceUser,
+      servicePassword: config.servicePassword,
+    });
+  } catch (error) {
+    process.stderr.write(`${oneLine(error)}\n`);
+    process.exit(2);
+  }
+  if (config.adminGroups.length === 0) config.adminGroups = [...product.defaultAdminGroups];
+
+  // Logs go to stderr: stdout carries the one `listening on …` line that scripts wait for.
+  const destination = pino.destination({ dest: 2, sync: false });
+  const logger: Logger = createLogger({ level: config.logLevel, destination });
+  const exit: (code: number) => never = (code) => {
+    destination.flushSync();
+    process.exit(code);
+  };
+  let gateway: RunningGateway;
+  try {
+    gateway = await startGateway({ config, product, logger, ...options.start });
+  } catch (error) {
+    if (error instanceof StoreError) {
+      process.stderr.write(`Cannot open the database (${error.code}): ${oneLine(error)}\n`);
+    } else {
+      const code = (error as { code?: unknown }).code;
+      process.stderr.write(
+        code === 'EADDRINUSE' || code === 'EACCES' || code === 'EADDRNOTAVAIL'
+          ? `Cannot listen on ${config.host}:${config.port} (${String(code)})\n`
+          : `Cannot start: ${oneLine(error)}\n`,
+      );
+    }
+    await product.close?.().catch(() => undefined);
+    return exit(1);
+  }
+  process.stdout.write(
+    `listening on http://${config.host.includes(':') ? `[${config.host}]` : config.host}:${gateway.port}\n`,
+  );
+
+  let stopping = false;
+  const stop = (signal: NodeJS.Signals) => {
+    if (stopping) return;
+    stopping = true;
+    logger.info({ signal }, 'shutting down');
+    const forced = setTimeout(() => {
+      logger.error('shutdown took too long; exiting');
+      exit(1);
+    }, 30_000);
+    forced.unref();
+    gateway
+      .close()
+      .then(() => product.close?.())
+      .then(
+        () => exit(0),
+        (error: unknown) => {
+          logger.error({ err: error }, 'shutdown failed');
+          exit(1);
+        },
+      );
+  };
+  process.once('SIGTERM', stop);
+  process.once('SIGINT', stop);
+  return gateway;
+}

@@ -1,0 +1,139 @@
+/**
+ * Prometheus metrics (issue 6 "Observability"), served on their own port (`ATA_METRICS_PORT`) so
+ * that they are never reachable through the product's public address.
+ */
+import { createServer } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+
+/** What the gateway reports. Every method is cheap: counters only, on the hot path. */
+export interface GatewayMetrics {
+  readonly registry: Registry;
+  /** One finished request with its outcome (`forward-as-user`, `TOKEN_INVALID`, `api`, …). */
+  request(outcome: string, status: number, ms: number): void;
+  /** Upstream time to response head. */
+  upstream(ms: number): void;
+  verifiedCacheHit(): void;
+  verifiedCacheMiss(): void;
+  lockout(): void;
+}
+
+/** Options of {@link createGatewayMetrics}. */
+export interface GatewayMetricsOptions {
+  /** bcrypt comparisons so far (the hasher's counter). */
+  comparisons: () => number;
+  /** Audit records waiting for the product. */
+  outboxBacklog: () => Promise<number>;
+  /** Collect Node process metrics too (default true). */
+  processMetrics?: boolean;
+}
+
+/**
+ * @example
+ * ```ts
+ * const metrics = createGatewayMetrics({ comparisons: hasher.comparisons, outboxBacklog: outbox.backlog });
+ * metrics.request('forward-as-user', 200, 1.2);
+ * ```
+ */
+export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
+  const registry = new Registry();
+  if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'ata_' });
+  const requests = new Counter({
+    name: 'ata_requests_total',
+    help: 'Requests by outcome (pipeline decision or refusal code) and status class',
+    labelNames: ['outcome', 'status_class'] as const,
+    registers: [registry],
+  });
+  const upstream = new Histogram({
+    name: 'ata_upstream_response_seconds',
+    help: 'Time from dispatch to the upstream response head',
+    buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
+    registers: [registry],
+  });
+  const cache = new Counter({
+    name: 'ata_token_verifications_total',
+    help: 'Token secret checks by verified-token cache result',
+    labelNames: ['cache'] as const,
+    registers: [registry],
+  });
+  const lockouts = new Counter({
+    name: 'ata_lockouts_total',
+    help: 'Requests refused because of a lockout',
+    registers: [registry],
+  });
+  new Gauge({
+    name: 'ata_bcrypt_comparisons_total',
+    help: 'bcrypt comparisons run (a counter, exposed as gauge of the hasher total)',
+    registers: [registry],
+    collect() {
+      this.set(options.comparisons());
+    },
+  });
+  new Gauge({
+    name: 'ata_audit_outbox_backlog',
+    help: 'Audit records waiting to be forwarded to the product',
+    registers: [registry],
+    async collect() {
+      this.set(await options.outboxBacklog());
+    },
+  });
+  const hit = cache.labels('hit');
+  const miss = cache.labels('miss');
+  return {
+    registry,
+    request(outcome, status) {
+      requests.inc({ outcome, status_class: `${Math.floor(status / 100)}xx` });
+    },
+    upstream(ms) {
+      upstream.observe(ms / 1000);
+    },
+    verifiedCacheHit: () => hit.inc(),
+    verifiedCacheMiss: () => miss.inc(),
+    lockout: () => lockouts.inc(),
+  };
+}
+
+/** A running metrics endpoint. */
+export interface MetricsServer {
+  url: string;
+  close(): Promise<void>;
+}
+
+/**
+ * Serves `GET /metrics` in the Prometheus text format.
+ *
+ * @example
+ * ```ts
+ * const server = await startMetricsServer(metrics.registry, '127.0.0.1', 9464);
+ * ```
+ */
+export async function startMetricsServer(
+  registry: Registry,
+  host: string,
+  port: number,
+): Promise<MetricsServer> {
+  const server = createServer((req, res) => {
+    if (req.method !== 'GET' || (req.url ?? '').split('?')[0] !== '/metrics') {
+      res.writeHead(404, { 'content-type': 'text/plain' }).end('Not found; metrics are at /metrics\n');
+      return;
+    }
+    registry.metrics().then(
+      (text) => res.writeHead(200, { 'content-type': registry.contentType }).end(text),
+      () => res.writeHead(500, { 'content-type': 'text/plain' }).end('metrics collection failed\n'),
+    );
+  });
+  await new Promise<void>((resolve, reject) => {
+    server.once('error', reject);
+    server.listen(port, host, () => resolve());
+  });
+  const address = server.address() as AddressInfo;
+  const shownHost = address.family === 'IPv6' ? `[${address.address}]` : address.address;
+  return {
+    url: `http://${shownHost}:${address.port}/metrics`,
+    close: () =>
+      new Promise<void>((resolve) => {
+        server.close(() => resolve());
+        server.closeAllConnections();
+      }),
+  };
+}

@@ -1,0 +1,318 @@
+/**
+ * The gateway's request handler: works out the client, then routes — the management API and the UI
+ * to their handlers, everything else through the authentication pipeline to the reverse proxy. The
+ * proxy path bypasses fastify entirely (issue 6: the hot path stays lean).
+ */
+import type { IncomingMessage, ServerResponse } from 'node:http';
+import { performance } from 'node:perf_hooks';
+import type { Logger } from 'pino';
+import { MANAGEMENT_API_PATH, type ManagementApi } from '../api/management-api.js';
+import { retryAfterSeconds } from '../api/caller-identity.js';
+import type { Authentication, AuthenticationPipeline } from '../auth/authentication-pipeline.js';
+import type { LastUseRecorder } from '../auth/last-use-recorder.js';
+import { resolveClientIp, type TrustedProxies } from '../http/client-ip.js';
+import { sendAtlassianError } from '../http/error-response.js';
+import { analyseRequestTarget } from '../http/request-target.js';
+import { logAccess, pathForLog } from '../log/logger.js';
+import { isProductError } from '../product/product-error.js';
+import type { Product } from '../product/product.js';
+import type { ForwardResult, ReverseProxy } from '../proxy/types.js';
+import { StoreError } from '../store/store-error.js';
+import type { GatewayMetrics } from './metrics.js';
+import { setRequestContext, type RequestContext } from './request-context.js';
+
+/** Where the UI lives below the context path. */
+export const UI_PATH = '/plugins/servlet/api-token-auth';
+
+/** The header carrying the shared secret upstream (DESIGN §2 `ATA_IDENTITY_SECRET`). */
+export const IDENTITY_SECRET_HEADER = 'X-Api-Token-Auth-Secret';
+
+/** Serves the UI pages below `<ctx>/plugins/servlet/api-token-auth/`. */
+export interface UiHandler {
+  /** `page` is the part after the UI path, e.g. `tokens` or `admin` (no leading slash). */
+  handle(req: IncomingMessage, res: ServerResponse, page: string): void | Promise<void>;
+}
+
+/** Options of {@link createRequestHandler}. */
+export interface RequestHandlerOptions {
+  contextPath: string;
+  identityHeader: string;
+  identitySecret: string | null;
+  /** Compiled trusted proxies (`compileTrustedProxies`); none = the socket address is the client. */
+  trustedProxies: TrustedProxies;
+  pipeline: AuthenticationPipeline;
+  proxy: ReverseProxy;
+  api: ManagementApi;
+  ui: UiHandler;
+  product: Pick<Product, 'judgePasswordResponse' | 'restSessionLoginPath' | 'displayName'>;
+  lastUse: LastUseRecorder;
+  clock: () => Date;
+  logger: Logger;
+  metrics?: GatewayMetrics;
+}
+
+function firstHeader(value: string | string[] | undefined): string | undefined {
+  return Array.isArray(value) ? value[0] : value;
+}
+
+/** Header values are bytes: a non-ASCII username goes upstream as its UTF-8 bytes. */
+function headerValue(text: string): string {
+  return /^[\x20-\x7e]*$/.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
+}
+
+function normalisePath(path: string): string {
+  const trimmed = path.replace(/\/+$/, '');
+  return (trimmed === '' ? '/' : trimmed).toLowerCase();
+}
+
+/**
+ * @example
+ * ```ts
+ * const server = http.createServer(createRequestHandler({ contextPath: '', pipeline, proxy, api, ui, ... }));
+ * ```
+ */
+export function createRequestHandler(
+  options: RequestHandlerOptions,
+): (req: IncomingMessage, res: ServerResponse) => void {
+  const { contextPath, pipeline, proxy, logger, metrics } = options;
+  const identityHeaderLower = options.identityHeader.toLowerCase();
+  const alwaysRemoved = [identityHeaderLower, IDENTITY_SECRET_HEADER.toLowerCase()];
+  const removedForUser = ['authorization', ...alwaysRemoved];
+  const restSessionLoginPath = normalisePath(`${contextPath}${options.product.restSessionLoginPath}`);
+  const apiPrefix = `${contextPath}${MANAGEMENT_API_PATH}`;
+  const uiPrefix = `${contextPath}${UI_PATH}`;
+
+  function isTrustedPeer(address: string | undefined): boolean {
+    return address !== undefined && options.trustedProxies.trusts(address);
+  }
+
+  function finish(context: RequestContext, req: IncomingMessage, res: ServerResponse): void {
+    const ms = performance.now() - context.startedAt;
+    metrics?.request(context.outcome, res.statusCode, ms);
+    logAccess(logger, {
+      method: req.method ?? '',
+      path: pathForLog(req.url),
+      status: res.statusCode,
+      outcome: context.outcome,
+      ms,
+      clientIp: context.clientIp === '' ? null : context.clientIp,
+      user: context.user,
+    });
+  }
+
+  function answerFailure(res: ServerResponse, context: RequestContext, error: unknown): void {
+    if (isProductError(error)) {
+      const timeout = isProductError(error, 'PRODUCT_TIMEOUT');
+      context.outcome = timeout ? 'PRODUCT_TIMEOUT' : 'PRODUCT_UNAVAILABLE';
+      logger.warn({ err: error }, 'product call failed while authenticating');
+      sendAtlassianError(
+        res,
+        timeout ? 504 : 502,
+        `${options.product.displayName} did not answer while the gateway checked the token owner; try again shortly`,
+      );
+    } else if (error instanceof StoreError) {
+      context.outcome = error.code;
+      logger.error({ err: error }, 'storage failed while authenticating');
+      sendAtlassianError(res, 503, 'The gateway cannot reach its database right now; try again shortly');
+    } else {
+      context.outcome = 'INTERNAL_ERROR';
+      logger.error({ err: error }, 'unexpected error while authenticating');
+      sendAtlassianError(res, 500, 'Internal error; the gateway log has the details');
+    }
+  }
+
+  function noteForward(context: RequestContext, result: ForwardResult): void {
+    if ('error' in result) context.outcome = result.error;
+    else metrics?.upstream(result.upstreamMs);
+  }
+
+  async function authenticateAndForward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: RequestContext,
+    isRestSessionLogin: boolean,
+  ): Promise<void> {
+    let auth: Authentication;
+    try {
+      auth = await pipeline.authenticate({
+        authorization: req.headers.authorization,
+        clientIp: context.clientIp,
+        isRestSessionLogin,
+      });
+    } catch (error) {
+      answerFailure(res, context, error);
+      return;
+    }
+    const { decision } = auth;
+    const proto = context.proto === 'https' ? 'https' : 'http';
+    switch (decision.outcome) {
+      case 'reject': {
+        context.outcome = decision.code;
+        if (decision.countFailure) {
+          try {
+            await pipeline.countFailure(auth.failureKeys);
+          } catch (error) {
+            logger.error({ err: error }, 'counting a failed login failed');
+          }
+        }
+        const headers =
+          decision.retryAfter === undefined
+            ? undefined
+            : { 'retry-after': retryAfterSeconds(decision.retryAfter, options.clock().getTime()) };
+        sendAtlassianError(res, decision.status, decision.message, {}, headers);
+        return;
+      }
+      case 'forward-as-user': {
+        context.outcome = 'forward-as-user';
+        context.user = decision.username;
+        options.lastUse.record(decision.tokenId, options.clock(), auth.clientIp);
+        const setHeaders: Record<string, string> = {
+          [options.identityHeader]: headerValue(decision.username),
+        };
+        if (options.identitySecret !== null) setHeaders[IDENTITY_SECRET_HEADER] = options.identitySecret;
+        noteForward(
+          context,
+          await proxy.forward(req, res, {
+            clientIp: auth.clientIp,
+            proto,
+            setHeaders,
+            removeHeaders: removedForUser,
+          }),
+        );
+        return;
+      }
+      case 'forward-unchanged': {
+        context.outcome = auth.credential.kind === 'none' ? 'forward' : `forward-${auth.credential.kind}`;
+        const watch = decision.watchPassword;
+        if (watch === undefined) {
+          noteForward(
+            context,
+            await proxy.forward(req, res, { clientIp: auth.clientIp, proto, removeHeaders: alwaysRemoved }),
+          );
+          return;
+        }
+        context.user = watch.username;
+        const result = await proxy.forward(req, res, {
+          clientIp: auth.clientIp,
+          proto,
+          removeHeaders: alwaysRemoved,
+          onResponseHead(status, headers) {
+            let verdict;
+            try {
+              verdict = options.product.judgePasswordResponse(status, headers);
+            } catch (error) {
+              logger.warn({ err: error }, 'judging a password response failed');
+              return;
+            }
+            const counted =
+              verdict === 'failed'
+                ? pipeline.countFailure(auth.failureKeys)
+                : verdict === 'succeeded'
+                  ? pipeline.recordSuccess(auth.failureKeys)
+                  : null;
+            if (verdict === 'failed') context.outcome = 'PASSWORD_REJECTED';
+            counted?.catch((error: unknown) =>
+              logger.error({ err: error }, 'recording a password verdict failed'),
+            );
+          },
+        });
+        noteForward(context, result);
+        return;
+      }
+    }
+  }
+
+  return function handleRequest(req, res) {
+    const context: RequestContext = {
+      clientIp: '',
+      proto: 'http',
+      host: null,
+      startedAt: performance.now(),
+      outcome: 'pending',
+      user: null,
+    };
+    setRequestContext(req, context);
+    res.once('close', () => finish(context, req, res));
+
+    const peer = req.socket.remoteAddress;
+    const trustedPeer = isTrustedPeer(peer);
+    const clientIp = resolveClientIp(peer, req.headers['x-forwarded-for'], options.trustedProxies);
+    if (clientIp === null) {
+      context.outcome = 'CLIENT_ADDRESS_UNKNOWN';
+      sendAtlassianError(
+        res,
+        400,
+        'The client address could not be determined (malformed X-Forwarded-For from a trusted proxy)',
+      );
+      return;
+    }
+    context.clientIp = clientIp;
+    const forwardedProto = trustedPeer
+      ? firstHeader(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim().toLowerCase()
+      : undefined;
+    context.proto = forwardedProto === 'https' ? 'https' : 'http';
+    const forwardedHost = trustedPeer
+      ? firstHeader(req.headers['x-forwarded-host'])?.split(',')[0]?.trim()
+      : undefined;
+    context.host = (forwardedHost ?? req.headers.host ?? null)?.toLowerCase() ?? null;
+
+    const host = req.headers.host;
+    const target = analyseRequestTarget(
+      req.url ?? '',
+      contextPath,
+      host === undefined ? undefined : { host },
+    );
+    if (!target.ok) {
+      context.outcome = 'BAD_REQUEST_TARGET';
+      sendAtlassianError(res, 400, `The request target is not valid: ${target.reason}`);
+      return;
+    }
+    if (!target.insideContext) {
+      context.outcome = 'OUTSIDE_CONTEXT';
+      sendAtlassianError(
+        res,
+        404,
+        `Nothing is served here; the application lives under ${contextPath === '' ? '/' : contextPath}`,
+      );
+      return;
+    }
+
+    const relative = target.contextRelative;
+    const rawPath = (req.url ?? '').split('?')[0] ?? '';
+    if (relative === MANAGEMENT_API_PATH || relative.startsWith(`${MANAGEMENT_API_PATH}/`)) {
+      // Our own resources answer only at their literal path: a disguised spelling (`/%72est/…`) is
+      // not routed (fastify would not match it), and is refused rather than sent upstream.
+      if (rawPath !== apiPrefix && !rawPath.startsWith(`${apiPrefix}/`)) {
+        context.outcome = 'NON_CANONICAL_PATH';
+        sendAtlassianError(res, 404, `Use the canonical path ${apiPrefix}/…`);
+        return;
+      }
+      context.outcome = 'pending';
+      options.api.handle(req, res);
+      return;
+    }
+    if (relative === UI_PATH || relative.startsWith(`${UI_PATH}/`)) {
+      if (!rawPath.startsWith(`${uiPrefix}/`)) {
+        context.outcome = 'NON_CANONICAL_PATH';
+        sendAtlassianError(res, 404, `Use the canonical path ${uiPrefix}/…`);
+        return;
+      }
+      context.outcome = 'ui';
+      Promise.resolve(options.ui.handle(req, res, rawPath.slice(uiPrefix.length + 1))).catch(
+        (error: unknown) => {
+          logger.error({ err: error }, 'UI page failed');
+          sendAtlassianError(res, 500, 'Internal error; the gateway log has the details');
+        },
+      );
+      return;
+    }
+
+    const isRestSessionLogin =
+      req.headers.authorization === undefined &&
+      req.method === 'POST' &&
+      target.matchPath === restSessionLoginPath;
+    void authenticateAndForward(req, res, context, isRestSessionLogin).catch((error: unknown) =>
+      answerFailure(res, context, error),
+    );
+  };
+}
