@@ -1,0 +1,101 @@
+/**
+ * bcrypt for token secrets, run in worker threads (issue 3, issue 6 "Cold tokens"): a cold token's
+ * comparison takes tens of milliseconds of CPU at cost 10, which must not stall the requests of
+ * everyone else on the event loop.
+ */
+import { createRequire } from 'node:module';
+import { availableParallelism } from 'node:os';
+import { CryptoError } from './crypto-error.js';
+import { createWorkerPool } from './worker-pool.js';
+
+/** Options of {@link createSecretHasher}. */
+export interface SecretHasherOptions {
+  /** Worker threads; default `min(2, available CPUs)`. */
+  workers?: number;
+  /** bcrypt cost (log2 rounds) for new hashes, 4–31 (`ATA_BCRYPT_COST`, default there 10). */
+  cost: number;
+}
+
+/** Hashes and checks secrets off the event loop. */
+export interface SecretHasher {
+  /** bcrypt hash of `secret` (`$2b$…`). Rejects with `SECRET_TOO_LONG` above 72 UTF-8 bytes. */
+  hash(secret: string): Promise<string>;
+  /**
+   * Whether `secret` matches `hash`. `false` without running bcrypt for a secret above 72 UTF-8 bytes
+   * (bcrypt would silently ignore the tail) and for a string that is not a bcrypt hash.
+   */
+  compare(secret: string, hash: string): Promise<boolean>;
+  /** bcrypt comparisons run to completion so far (for metrics and the benchmark). */
+  comparisons(): number;
+  /** Terminates the workers; pending calls reject with `CLOSED`. */
+  close(): Promise<void>;
+}
+
+/** bcrypt reads at most 72 bytes of its input. */
+export const BCRYPT_MAX_SECRET_BYTES = 72;
+
+const BCRYPT_HASH_PATTERN = /^\$2[aby]\$(0[4-9]|[12]\d|3[01])\$[./A-Za-z0-9]{53}$/;
+
+type HasherJob =
+  { op: 'hash'; secret: string; cost: number } | { op: 'compare'; secret: string; hash: string };
+
+const WORKER_SOURCE = `
+const bcrypt = require(workerData.bcryptjsPath);
+function handle(job) {
+  return job.op === 'hash' ? bcrypt.hashSync(job.secret, job.cost) : bcrypt.compareSync(job.secret, job.hash);
+}
+`;
+
+function tooLong(secret: string): boolean {
+  return (
+    secret.length > BCRYPT_MAX_SECRET_BYTES || Buffer.byteLength(secret, 'utf8') > BCRYPT_MAX_SECRET_BYTES
+  );
+}
+
+/**
+ * Starts a bcrypt worker pool (bcryptjs, resolved to an absolute path so the worker finds it from the
+ * sources and from the bundle alike).
+ *
+ * @example
+ * ```ts
+ * const hasher = createSecretHasher({ cost: 10 });
+ * const stored = await hasher.hash(secret);
+ * await hasher.compare(secret, stored); // true
+ * await hasher.close();
+ * ```
+ */
+export function createSecretHasher(options: SecretHasherOptions): SecretHasher {
+  const { cost } = options;
+  if (!Number.isInteger(cost) || cost < 4 || cost > 31) {
+    throw new TypeError(`bcrypt cost must be an integer from 4 to 31, got ${String(cost)}`);
+  }
+  const workers = options.workers ?? Math.min(2, availableParallelism());
+  const pool = createWorkerPool<HasherJob, string | boolean>({
+    size: workers,
+    source: WORKER_SOURCE,
+    workerData: { bcryptjsPath: createRequire(import.meta.url).resolve('bcryptjs') },
+  });
+  let comparisons = 0;
+
+  return {
+    async hash(secret: string): Promise<string> {
+      if (typeof secret !== 'string') throw new TypeError('secret must be a string');
+      if (tooLong(secret)) {
+        throw new CryptoError(
+          'SECRET_TOO_LONG',
+          `secrets longer than ${BCRYPT_MAX_SECRET_BYTES} bytes cannot be hashed with bcrypt`,
+        );
+      }
+      return (await pool.run({ op: 'hash', secret, cost })) as string;
+    },
+    async compare(secret: string, hash: string): Promise<boolean> {
+      if (typeof secret !== 'string' || typeof hash !== 'string') return false;
+      if (tooLong(secret) || !BCRYPT_HASH_PATTERN.test(hash)) return false;
+      const matches = (await pool.run({ op: 'compare', secret, hash })) === true;
+      comparisons++;
+      return matches;
+    },
+    comparisons: () => comparisons,
+    close: () => pool.close(),
+  };
+}
