@@ -279,6 +279,12 @@ describe.each(PRODUCTS)('%s', (product) => {
       // A young token outlives the new cap for now.
       await putSettings(world.adminApi, world.defaults, { maxValidity: '6m' });
       await expectRunsAs(bearer(longLived.token), 'alice');
+      // The listing shows the effective expiry: created + the current ceiling.
+      const listed = expectStatus<Array<{ id: string; createdAt: string; expiresAt: string | null }>>(
+        await world.aliceApi.get('/tokens'),
+        200,
+      ).find((token) => token.id === longLived.id);
+      expect(listed?.expiresAt).toBe(addUtcMonths(longLived.createdAt, 6));
 
       // No clock can be injected into a separate process: age the token instead, while the adapter is down.
       const sevenMonthsAgo = Date.parse(addUtcMonths(new Date().toISOString(), -7));
