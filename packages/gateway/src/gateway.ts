@@ -31,7 +31,8 @@ import {
   type MetricsServer,
 } from './server/metrics.js';
 import { UI_PATH, createRequestHandler, type UiHandler } from './server/request-handler.js';
-import { createUiPlaceholder, type UiMountContext } from './server/ui-placeholder.js';
+import type { UiMountContext } from './server/ui-mount.js';
+import { mountWebUi } from './ui/mount-web-ui.js';
 import { openStore } from './store/open-store.js';
 import type { Store } from './store/store.js';
 
@@ -45,11 +46,11 @@ export interface GatewayTuning {
   verifiedTokenTtlMs?: number;
   /** Product user look-up cache lifetime (default 30 s). */
   userCacheTtlMs?: number;
-  /** bcrypt worker threads (default min(2, CPUs)). */
+  /** bcrypt worker threads (default `defaultHasherWorkers()`: CPUs − 1, 1 to 4). */
   hasherWorkers?: number;
   /** How long `close()` lets in-flight requests finish (default 10 s). */
   drainMs?: number;
-  /** Upstream response timeout (default 60 s). */
+  /** Upstream response timeout; overrides `config.upstreamTimeoutMs` (`ATA_UPSTREAM_TIMEOUT_MS`). */
   upstreamTimeoutMs?: number;
 }
 
@@ -219,7 +220,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
 
     const proxy: ReverseProxy = createReverseProxy({
       upstreamUrl: config.upstreamUrl,
-      ...(tuning.upstreamTimeoutMs === undefined ? {} : { responseTimeoutMs: tuning.upstreamTimeoutMs }),
+      responseTimeoutMs: tuning.upstreamTimeoutMs ?? config.upstreamTimeoutMs,
     });
     cleanups.push(() => proxy.close());
 
@@ -240,8 +241,9 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
         return { username: found.user.username, displayName, isAdmin: found.isAdmin };
       },
       settings: () => settings.current().settings,
+      onError: (error) => logger.warn({ err: error }, 'web UI could not identify the caller'),
     };
-    const ui = (options.createUi ?? createUiPlaceholder)(uiContext);
+    const ui = (options.createUi ?? mountWebUi)(uiContext);
 
     const handler = createRequestHandler({
       contextPath: config.contextPath,

@@ -95,7 +95,8 @@ export {
   type RequestHandlerOptions,
   type UiHandler,
 } from './server/request-handler.js';
-export { createUiPlaceholder, type UiMountContext } from './server/ui-placeholder.js';
+export type { UiMountContext } from './server/ui-mount.js';
+export { mountWebUi } from './ui/mount-web-ui.js';
 export { requestContext, type RequestContext } from './server/request-context.js';
 export {
   createGatewayMetrics,

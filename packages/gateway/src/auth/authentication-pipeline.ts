@@ -16,6 +16,7 @@ import {
 } from '@api-token-auth/token-policy';
 import type { Logger } from 'pino';
 import type { FailedLoginRepository } from '../store/store.js';
+import { createAttemptGate, type AttemptGate } from './attempt-gate.js';
 import type { SettingsCache } from './settings-cache.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { DirectoryUser, UserDirectory } from './user-directory.js';
@@ -61,8 +62,16 @@ export interface AuthenticationPipelineOptions {
   users: UserDirectory;
   clock: () => Date;
   logger?: Logger;
+  /** Admission of cold token checks (default: a gate of its own on `clock`). */
+  attemptGate?: AttemptGate;
   /** Counting hooks for metrics. */
   onLockout?: () => void;
+  /** A final decision: `forward-as-user`, `forward-unchanged` or `reject`, with its reason. */
+  onDecision?: (decision: FinalDecision, credential: Credential) => void;
+  /** A token check that needed storage and bcrypt: whether the token was valid. */
+  onTokenChecked?: (result: 'valid' | 'wrong-secret' | 'unknown-token') => void;
+  /** A failure counted for a key; `locked` when that failure locked it. */
+  onFailureCounted?: (key: string, locked: boolean) => void;
 }
 
 /** Stages per request: lockout, token, owner — anything beyond means the core and this loop disagree. */
@@ -77,6 +86,22 @@ const MAX_STAGES = 8;
  * ```
  */
 export function createAuthenticationPipeline(options: AuthenticationPipelineOptions): AuthenticationPipeline {
+  const gate = options.attemptGate ?? createAttemptGate({ now: () => options.clock().getTime() });
+
+  async function countFailure(keys: readonly string[]): Promise<void> {
+    const now = options.clock();
+    const policy = options.settings.current().settings.failedLogins;
+    for (const key of keys) {
+      const state = await options.failedLogins.recordFailure(key, now, policy);
+      gate.failureCounted(key, state, policy);
+      // The failure that locks sets the lock's end to now + lockoutMinutes; one while locked changes nothing.
+      options.onFailureCounted?.(
+        key,
+        state.lockedUntil?.getTime() === now.getTime() + policy.lockoutMinutes * 60_000,
+      );
+    }
+  }
+
   return {
     async authenticate(request) {
       const credential = classifyAuthorization(request.authorization);
@@ -92,49 +117,78 @@ export function createAuthenticationPipeline(options: AuthenticationPipelineOpti
       };
       let tokenOwner: string | undefined;
       let owner: DirectoryUser | undefined;
-      for (let stage = 0; stage < MAX_STAGES; stage += 1) {
-        const decision = decideAuthentication(input);
-        if (decision.outcome !== 'need') {
-          if (decision.outcome === 'reject' && decision.code === 'LOCKED_OUT') options.onLockout?.();
-          const keys = failureKeys(credential, clientIp, tokenOwner);
-          return owner === undefined
-            ? { decision, credential, clientIp, failureKeys: keys }
-            : { decision, credential, clientIp, failureKeys: keys, owner };
-        }
-        switch (decision.need) {
-          case 'lockout':
-            input.lockout = await options.failedLogins.status(
-              failureKeys(credential, clientIp),
-              input.now,
-              settings.failedLogins,
-            );
-            break;
-          case 'token': {
-            if (credential.kind !== 'token')
-              throw new Error('decision asked for a token without a token credential');
-            const check = await options.verifier.verify(credential.token);
-            tokenOwner = check.record?.owner;
-            input.token = check;
-            break;
+      /** Set while this attempt holds the gate: a cold token check that may end in a counted failure. */
+      let leave: (() => void) | undefined;
+      try {
+        for (let stage = 0; stage < MAX_STAGES; stage += 1) {
+          let decision = decideAuthentication(input);
+          if (decision.outcome !== 'need') {
+            if (decision.outcome === 'reject' && decision.code === 'LOCKED_OUT') options.onLockout?.();
+            const keys = failureKeys(credential, clientIp, tokenOwner);
+            if (leave !== undefined && decision.outcome === 'reject' && decision.countFailure) {
+              // Counted before the gate opens for the next attempt on these keys; the caller has
+              // nothing left to count.
+              try {
+                await countFailure(keys);
+              } catch (error) {
+                options.logger?.error({ err: error }, 'counting a failed login failed');
+              }
+              decision = { ...decision, countFailure: false };
+            }
+            options.onDecision?.(decision, credential);
+            return owner === undefined
+              ? { decision, credential, clientIp, failureKeys: keys }
+              : { decision, credential, clientIp, failureKeys: keys, owner };
           }
-          case 'owner': {
-            if (tokenOwner === undefined) throw new Error('decision asked for the owner before the token');
-            const found = await options.users.lookUp(tokenOwner);
-            if (found !== null) owner = found;
-            input.owner = found === null ? null : { active: found.user.active, isAdmin: found.isAdmin };
-            break;
+          switch (decision.need) {
+            case 'lockout':
+              input.lockout = await options.failedLogins.status(
+                failureKeys(credential, clientIp),
+                input.now,
+                settings.failedLogins,
+              );
+              break;
+            case 'token': {
+              if (credential.kind !== 'token')
+                throw new Error('decision asked for a token without a token credential');
+              let check = options.verifier.cached(credential.token);
+              if (check === undefined) {
+                const keys = failureKeys(credential, clientIp);
+                leave = await gate.enter(keys, settings.failedLogins);
+                // Attempts admitted after others failed must see the lock those failures set.
+                input.now = options.clock();
+                input.lockout = await options.failedLogins.status(keys, input.now, settings.failedLogins);
+                if (input.lockout.locked) break;
+                check = await options.verifier.verify(credential.token);
+                options.onTokenChecked?.(
+                  check.record === null ? 'unknown-token' : check.secretMatches ? 'valid' : 'wrong-secret',
+                );
+              }
+              tokenOwner = check.record?.owner;
+              input.token = check;
+              break;
+            }
+            case 'owner': {
+              if (tokenOwner === undefined) throw new Error('decision asked for the owner before the token');
+              const found = await options.users.lookUp(tokenOwner);
+              if (found !== null) owner = found;
+              input.owner = found === null ? null : { active: found.user.active, isAdmin: found.isAdmin };
+              break;
+            }
           }
         }
+        throw new Error('authentication decision did not settle');
+      } finally {
+        leave?.();
       }
-      throw new Error('authentication decision did not settle');
     },
-    async countFailure(keys) {
-      const now = options.clock();
-      const policy = options.settings.current().settings.failedLogins;
-      for (const key of keys) await options.failedLogins.recordFailure(key, now, policy);
-    },
+    countFailure,
     async recordSuccess(keys) {
-      for (const key of keys) if (key.startsWith('user:')) await options.failedLogins.recordSuccess(key);
+      for (const key of keys) {
+        if (!key.startsWith('user:')) continue;
+        await options.failedLogins.recordSuccess(key);
+        gate.reset(key);
+      }
     },
   };
 }

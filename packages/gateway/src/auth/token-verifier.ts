@@ -22,6 +22,8 @@ export interface SecretComparer {
 
 export interface TokenVerifier {
   verify(token: ParsedToken): Promise<TokenCheck>;
+  /** The answer when the token is warm (no storage read, no bcrypt); `undefined` when `verify` would do work. */
+  cached(token: ParsedToken): TokenCheck | undefined;
   /** Drop cached facts of a token (deleted, or its row changed). */
   invalidateToken(tokenId: string): void;
   /** Drop cached facts of every token of an owner (delete-all, owner changed). */
@@ -73,6 +75,12 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
   }
 
   return {
+    cached(token) {
+      const hit = options.cache.get(options.digest(`${token.id}:${token.secret}`));
+      if (hit === undefined) return undefined;
+      options.onCacheHit?.();
+      return { record: hit, secretMatches: true };
+    },
     async verify(token) {
       const key = options.digest(`${token.id}:${token.secret}`);
       const hit = options.cache.get(key);

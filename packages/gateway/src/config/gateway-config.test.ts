@@ -29,6 +29,7 @@ describe('parseGatewayConfig', () => {
         bcryptCost: 10,
         metricsPort: null,
         logLevel: 'info',
+        upstreamTimeoutMs: 60_000,
       },
     });
   });
@@ -48,6 +49,7 @@ describe('parseGatewayConfig', () => {
         ATA_BCRYPT_COST: '12',
         ATA_METRICS_PORT: '9464',
         ATA_LOG_LEVEL: 'DEBUG',
+        ATA_UPSTREAM_TIMEOUT_MS: '1500',
       },
       options,
     );
@@ -64,6 +66,7 @@ describe('parseGatewayConfig', () => {
       bcryptCost: 12,
       metricsPort: 9464,
       logLevel: 'debug',
+      upstreamTimeoutMs: 1500,
     });
   });
 
@@ -98,6 +101,10 @@ describe('parseGatewayConfig', () => {
     [{ ATA_BCRYPT_COST: '3' }, /^ATA_BCRYPT_COST must be a whole number from 4 to 15/],
     [{ ATA_BCRYPT_COST: '16' }, /^ATA_BCRYPT_COST must be/],
     [{ ATA_METRICS_PORT: 'x' }, /^ATA_METRICS_PORT must be a whole number from 0 to 65535/],
+    [{ ATA_UPSTREAM_TIMEOUT_MS: '99' }, /^ATA_UPSTREAM_TIMEOUT_MS must be a whole number of milliseconds/],
+    [{ ATA_UPSTREAM_TIMEOUT_MS: '3600001' }, /^ATA_UPSTREAM_TIMEOUT_MS must be/],
+    [{ ATA_UPSTREAM_TIMEOUT_MS: '1.5' }, /^ATA_UPSTREAM_TIMEOUT_MS must be/],
+    [{ ATA_UPSTREAM_TIMEOUT_MS: '10s' }, /^ATA_UPSTREAM_TIMEOUT_MS must be/],
     [
       { ATA_LOG_LEVEL: 'loud' },
       /^ATA_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/,

@@ -36,6 +36,11 @@ export interface GatewayConfig {
   /** Prometheus metrics port; `null` = no metrics endpoint. */
   metricsPort: number | null;
   logLevel: LogLevel;
+  /**
+   * How long the reverse proxy waits for the product's response head, and between two body chunks,
+   * before answering 504 (or cutting a response already under way). Default 60 000 ms.
+   */
+  upstreamTimeoutMs: number;
 }
 
 /** Result of {@link parseGatewayConfig}: a config, or one human-readable line per problem. */
@@ -74,6 +79,11 @@ const RESERVED_HEADERS = new Set([
 ]);
 
 const SIMPLE_HOST = /^[A-Za-z0-9.\-:]+$/;
+
+/** Default of `ATA_UPSTREAM_TIMEOUT_MS`: generous, because Jira and Confluence reports can be slow. */
+export const DEFAULT_UPSTREAM_TIMEOUT_MS = 60_000;
+const MIN_UPSTREAM_TIMEOUT_MS = 100;
+const MAX_UPSTREAM_TIMEOUT_MS = 3_600_000;
 
 function portSchema(name: string, required: boolean) {
   return z
@@ -268,6 +278,21 @@ function buildSchema(options: ParseGatewayConfigOptions) {
         return Number(text);
       }),
     ATA_METRICS_PORT: portSchema('ATA_METRICS_PORT', false),
+    ATA_UPSTREAM_TIMEOUT_MS: z
+      .string()
+      .optional()
+      .transform((text, ctx) => {
+        if (text === undefined) return DEFAULT_UPSTREAM_TIMEOUT_MS;
+        const value = /^\d{1,7}$/.test(text) ? Number(text) : Number.NaN;
+        if (!(value >= MIN_UPSTREAM_TIMEOUT_MS && value <= MAX_UPSTREAM_TIMEOUT_MS)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `ATA_UPSTREAM_TIMEOUT_MS must be a whole number of milliseconds from ${MIN_UPSTREAM_TIMEOUT_MS} to ${MAX_UPSTREAM_TIMEOUT_MS} (got ${JSON.stringify(text)})`,
+          });
+          return z.NEVER;
+        }
+        return value;
+      }),
     ATA_LOG_LEVEL: z
       .string()
       .optional()
@@ -299,6 +324,7 @@ const VARIABLES = [
   'ATA_ADMIN_GROUPS',
   'ATA_BCRYPT_COST',
   'ATA_METRICS_PORT',
+  'ATA_UPSTREAM_TIMEOUT_MS',
   'ATA_LOG_LEVEL',
 ] as const;
 
@@ -357,6 +383,7 @@ export function parseGatewayConfig(
       bcryptCost: env2.ATA_BCRYPT_COST,
       metricsPort: env2.ATA_METRICS_PORT,
       logLevel: env2.ATA_LOG_LEVEL,
+      upstreamTimeoutMs: env2.ATA_UPSTREAM_TIMEOUT_MS,
     },
   };
 }

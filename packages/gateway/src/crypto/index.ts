@@ -1,4 +1,4 @@
-export { createSecretHasher, BCRYPT_MAX_SECRET_BYTES } from './secret-hasher.js';
+export { createSecretHasher, defaultHasherWorkers, BCRYPT_MAX_SECRET_BYTES } from './secret-hasher.js';
 export type { SecretHasher, SecretHasherOptions } from './secret-hasher.js';
 export { createKeyedDigest, constantTimeEqual } from './keyed-digest.js';
 export { CryptoError } from './crypto-error.js';

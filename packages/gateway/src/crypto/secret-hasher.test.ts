@@ -1,7 +1,7 @@
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { createSecretHasher, type SecretHasher } from './secret-hasher.js';
+import { createSecretHasher, defaultHasherWorkers, type SecretHasher } from './secret-hasher.js';
 
 const SECRET = 'Zx8kP2mQ7rT4vW9yB3nC6dF1gH5jK0lS';
 let hasher: SecretHasher;
@@ -118,5 +118,17 @@ describe('createSecretHasher', () => {
 
   test.each([3, 32, 10.5, Number.NaN])('refuses cost %s', (cost) => {
     expect(() => createSecretHasher({ cost })).toThrow(TypeError);
+  });
+});
+
+describe('defaultHasherWorkers', () => {
+  test.each([
+    [1, 1],
+    [2, 1],
+    [3, 2],
+    [5, 4],
+    [64, 4],
+  ])('%i CPUs → %i workers (one core stays with the event loop)', (cpus, workers) => {
+    expect(defaultHasherWorkers(cpus)).toBe(workers);
   });
 });

@@ -10,7 +10,10 @@ import { createWorkerPool } from './worker-pool.js';
 
 /** Options of {@link createSecretHasher}. */
 export interface SecretHasherOptions {
-  /** Worker threads; default `min(2, available CPUs)`. */
+  /**
+   * Worker threads; default {@link defaultHasherWorkers}: one core is left to the event loop, so a
+   * burst of cold tokens cannot starve the requests of warm ones (issue 6 "Cold tokens").
+   */
   workers?: number;
   /** bcrypt cost (log2 rounds) for new hashes, 4–31 (`ATA_BCRYPT_COST`, default there 10). */
   cost: number;
@@ -29,6 +32,21 @@ export interface SecretHasher {
   comparisons(): number;
   /** Terminates the workers; pending calls reject with `CLOSED`. */
   close(): Promise<void>;
+}
+
+/**
+ * The default bcrypt pool size: every core but one, at least one and at most four — `cpus − 1` so
+ * that the proxy's event loop always has a core of its own, capped because each worker is a V8
+ * isolate (about 10 MB of RSS) and cold tokens are rare once the verified-token cache is warm.
+ *
+ * @example
+ * ```ts
+ * defaultHasherWorkers(2); // 1
+ * defaultHasherWorkers(16); // 4
+ * ```
+ */
+export function defaultHasherWorkers(cpus: number = availableParallelism()): number {
+  return Math.max(1, Math.min(4, cpus - 1));
 }
 
 /** bcrypt reads at most 72 bytes of its input. */
@@ -69,7 +87,7 @@ export function createSecretHasher(options: SecretHasherOptions): SecretHasher {
   if (!Number.isInteger(cost) || cost < 4 || cost > 31) {
     throw new TypeError(`bcrypt cost must be an integer from 4 to 31, got ${String(cost)}`);
   }
-  const workers = options.workers ?? Math.min(2, availableParallelism());
+  const workers = options.workers ?? defaultHasherWorkers();
   const pool = createWorkerPool<HasherJob, string | boolean>({
     size: workers,
     source: WORKER_SOURCE,

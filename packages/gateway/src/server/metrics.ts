@@ -16,6 +16,12 @@ export interface GatewayMetrics {
   verifiedCacheHit(): void;
   verifiedCacheMiss(): void;
   lockout(): void;
+  /** A final authentication decision (`forward-as-user`, `forward-unchanged`, `reject`) and its reason. */
+  decision(decision: string, reason: string): void;
+  /** A cold token check (storage read and bcrypt) and its result. */
+  tokenChecked(result: 'valid' | 'wrong-secret' | 'unknown-token'): void;
+  /** A failed login counted for a key (`ip:…`/`user:…`); `locked` when it locked the key. */
+  failureCounted(key: string, locked: boolean): void;
 }
 
 /** Options of {@link createGatewayMetrics}. */
@@ -24,6 +30,8 @@ export interface GatewayMetricsOptions {
   comparisons: () => number;
   /** Audit records waiting for the product. */
   outboxBacklog: () => Promise<number>;
+  /** Token checks waiting for admission (the brute-force gate). */
+  attemptsWaiting?: () => number;
   /** Collect Node process metrics too (default true). */
   processMetrics?: boolean;
 }
@@ -40,8 +48,14 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'ata_' });
   const requests = new Counter({
     name: 'ata_requests_total',
-    help: 'Requests by outcome (pipeline decision or refusal code) and status class',
+    help: 'Requests by outcome (pipeline decision, or the refusal code as reason) and status class',
     labelNames: ['outcome', 'status_class'] as const,
+    registers: [registry],
+  });
+  const decisions = new Counter({
+    name: 'ata_auth_decisions_total',
+    help: 'Authentication decisions by decision (forward-as-user, forward-unchanged, reject) and reason (refusal code, or the credential kind forwarded)',
+    labelNames: ['decision', 'reason'] as const,
     registers: [registry],
   });
   const upstream = new Histogram({
@@ -52,8 +66,14 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   });
   const cache = new Counter({
     name: 'ata_token_verifications_total',
-    help: 'Token secret checks by verified-token cache result',
+    help: 'Token secret checks by verified-token cache result (hit: no storage read, no bcrypt)',
     labelNames: ['cache'] as const,
+    registers: [registry],
+  });
+  const checks = new Counter({
+    name: 'ata_token_checks_total',
+    help: 'Cold token checks (storage read and bcrypt) by result: valid, wrong-secret, unknown-token',
+    labelNames: ['result'] as const,
     registers: [registry],
   });
   const lockouts = new Counter({
@@ -61,14 +81,40 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     help: 'Requests refused because of a lockout',
     registers: [registry],
   });
-  new Gauge({
+  const failures = new Counter({
+    name: 'ata_failed_logins_total',
+    help: 'Failed logins counted, by key kind (ip, user)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  const locks = new Counter({
+    name: 'ata_locks_total',
+    help: 'Keys locked out by a counted failure, by key kind (ip, user)',
+    labelNames: ['kind'] as const,
+    registers: [registry],
+  });
+  let reportedComparisons = 0;
+  new Counter({
     name: 'ata_bcrypt_comparisons_total',
-    help: 'bcrypt comparisons run (a counter, exposed as gauge of the hasher total)',
+    help: 'bcrypt comparisons run (in worker threads)',
     registers: [registry],
     collect() {
-      this.set(options.comparisons());
+      const total = options.comparisons();
+      if (total > reportedComparisons) this.inc(total - reportedComparisons);
+      reportedComparisons = total;
     },
   });
+  const { attemptsWaiting } = options;
+  if (attemptsWaiting !== undefined) {
+    new Gauge({
+      name: 'ata_token_checks_waiting',
+      help: 'Cold token checks waiting for admission (at most maxAttempts per key in flight)',
+      registers: [registry],
+      collect() {
+        this.set(attemptsWaiting());
+      },
+    });
+  }
   new Gauge({
     name: 'ata_audit_outbox_backlog',
     help: 'Audit records waiting to be forwarded to the product',
@@ -79,10 +125,22 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
   });
   const hit = cache.labels('hit');
   const miss = cache.labels('miss');
+  // Label look-ups hash their values; the hot path reuses the child of each label set instead.
+  const requestChildren = new Map<string, Counter.Internal>();
+  const decisionChildren = new Map<string, Counter.Internal>();
+  const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'];
   return {
     registry,
     request(outcome, status) {
-      requests.inc({ outcome, status_class: `${Math.floor(status / 100)}xx` });
+      const statusClass = STATUS_CLASSES[Math.floor(status / 100) - 1] ?? `${Math.floor(status / 100)}xx`;
+      const key = `${outcome}\n${statusClass}`;
+      let child = requestChildren.get(key);
+      if (child === undefined) {
+        child = requests.labels({ outcome, status_class: statusClass });
+        // Outcomes are a closed set of codes; the bound only guards against a mistake.
+        if (requestChildren.size < 1_000) requestChildren.set(key, child);
+      }
+      child.inc();
     },
     upstream(ms) {
       upstream.observe(ms / 1000);
@@ -90,6 +148,21 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
     verifiedCacheHit: () => hit.inc(),
     verifiedCacheMiss: () => miss.inc(),
     lockout: () => lockouts.inc(),
+    decision(decision, reason) {
+      const key = `${decision}\n${reason}`;
+      let child = decisionChildren.get(key);
+      if (child === undefined) {
+        child = decisions.labels({ decision, reason });
+        if (decisionChildren.size < 1_000) decisionChildren.set(key, child);
+      }
+      child.inc();
+    },
+    tokenChecked: (result) => checks.inc({ result }),
+    failureCounted(key, locked) {
+      const kind = key.startsWith('user:') ? 'user' : 'ip';
+      failures.inc({ kind });
+      if (locked) locks.inc({ kind });
+    },
   };
 }
 

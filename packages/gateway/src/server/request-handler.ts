@@ -232,7 +232,9 @@ export function createRequestHandler(
       user: null,
     };
     setRequestContext(req, context);
-    res.once('close', () => finish(context, req, res));
+    // The proxy settles its result (the outcome) in a promise that resolves after its own error answer
+    // has been written, and 'close' can fire first: log once pending callbacks have run.
+    res.once('close', () => setImmediate(() => finish(context, req, res)));
 
     const peer = req.socket.remoteAddress;
     const trustedPeer = isTrustedPeer(peer);
