@@ -53,7 +53,17 @@ export default tseslint.config(
           patterns: [
             { group: ['node:*'], message: 'The core is pure: no Node built-ins.' },
             {
-              group: ['fs', 'path', 'os', 'crypto', 'http', 'https', 'net', 'child_process', 'worker_threads'],
+              group: [
+                'fs',
+                'path',
+                'os',
+                'crypto',
+                'http',
+                'https',
+                'net',
+                'child_process',
+                'worker_threads',
+              ],
               message: 'The core is pure: no Node built-ins.',
             },
           ],
