@@ -2,7 +2,7 @@
  * Confluence's product audit sink: the legacy `POST /rest/api/audit` (DESIGN §4), used while the
  * product answers it and skipped when it answers 404/405.
  */
-import { createTtlCache } from '@api-token-auth/gateway';
+import { createTtlCache, postAuditRecord } from '@api-token-auth/gateway';
 import type { ProductAuditDelivery, ProductAuditRecord, ProductHttpClient } from '@api-token-auth/gateway';
 
 /** Category under which every record appears in Confluence's audit log. */
@@ -87,21 +87,8 @@ export function createConfluenceAuditLog(
 
   return async function deliverAudit(record) {
     if (unsupported.get('sink') === true) return 'unsupported';
-    const response = await client.request({
-      method: 'POST',
-      path: '/rest/api/audit',
-      json: toConfluenceAuditRecord(record),
-      auth: 'service',
-    });
-    if (response.status >= 200 && response.status < 300) {
-      await response.discard();
-      return 'delivered';
-    }
-    if (response.status === 404 || response.status === 405) {
-      await response.discard();
-      unsupported.set('sink', true);
-      return 'unsupported';
-    }
-    throw await response.unexpectedStatus();
+    const delivery = await postAuditRecord(client, '/rest/api/audit', toConfluenceAuditRecord(record));
+    if (delivery === 'unsupported') unsupported.set('sink', true);
+    return delivery;
   };
 }

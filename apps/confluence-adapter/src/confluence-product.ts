@@ -1,7 +1,12 @@
 /**
  * The `Product` port implemented with Confluence Data Center's REST API (DESIGN §4).
  */
-import { ProductError, createProductHttpClient, judgeSeraphPasswordResponse } from '@api-token-auth/gateway';
+import {
+  ProductError,
+  createProductHttpClient,
+  fetchCurrentUser,
+  judgeSeraphPasswordResponse,
+} from '@api-token-auth/gateway';
 import type { Product, ProductHttpClient, ProductUser } from '@api-token-auth/gateway';
 import { createConfluenceAuditLog } from './confluence-audit-log.js';
 import { confluenceCurrentUserSchema, confluenceGroupPageSchema, confluenceUserSchema } from './schemas.js';
@@ -96,18 +101,13 @@ export function createConfluenceProduct(options: ConfluenceProductOptions): Prod
     loginPagePath: '/login.action',
 
     async whoIs(credentials) {
-      if (credentials.cookie === undefined && credentials.authorization === undefined) return null;
-      const response = await client.request({ path: '/rest/api/user/current', auth: credentials });
-      if (
-        response.status === 401 ||
-        response.status === 403 ||
-        (response.status >= 300 && response.status < 400)
-      ) {
-        await response.discard();
-        return null;
-      }
-      if (response.status !== 200) throw await response.unexpectedStatus();
-      const me = await response.json(confluenceCurrentUserSchema);
+      const me = await fetchCurrentUser(
+        client,
+        '/rest/api/user/current',
+        credentials,
+        confluenceCurrentUserSchema,
+      );
+      if (me === null) return null;
       if (me.type === 'anonymous' || me.type === 'unknown' || me.username === undefined || me.username === '')
         return null;
       return {

@@ -2,7 +2,7 @@
  * Jira's product audit sink. DESIGN §4: the legacy `POST /rest/api/2/auditing/record` exists up to
  * Jira 9.x and was removed in Jira 10, so the sink is chosen from `GET /rest/api/2/serverInfo`.
  */
-import { createTtlCache } from '@api-token-auth/gateway';
+import { createTtlCache, postAuditRecord } from '@api-token-auth/gateway';
 import type {
   ProductAuditDelivery,
   ProductAuditRecord,
@@ -108,21 +108,12 @@ export function createJiraAuditLog(
     const sink = await decisions.getOrLoad('sink', chooseSink);
     if (sink === 'none') return 'unsupported';
     const author = await deps.lookUpUser(record.actor);
-    const response = await client.request({
-      method: 'POST',
-      path: '/rest/api/2/auditing/record',
-      json: toJiraAuditRecord(record, author?.key),
-      auth: 'service',
-    });
-    if (response.status >= 200 && response.status < 300) {
-      await response.discard();
-      return 'delivered';
-    }
-    if (response.status === 404 || response.status === 405) {
-      await response.discard();
-      decisions.set('sink', 'none');
-      return 'unsupported';
-    }
-    throw await response.unexpectedStatus();
+    const delivery = await postAuditRecord(
+      client,
+      '/rest/api/2/auditing/record',
+      toJiraAuditRecord(record, author?.key),
+    );
+    if (delivery === 'unsupported') decisions.set('sink', 'none');
+    return delivery;
   };
 }

@@ -1,7 +1,11 @@
 /**
  * The `Product` port implemented with Jira Data Center's REST API (DESIGN §4).
  */
-import { createProductHttpClient, judgeSeraphPasswordResponse } from '@api-token-auth/gateway';
+import {
+  createProductHttpClient,
+  fetchCurrentUser,
+  judgeSeraphPasswordResponse,
+} from '@api-token-auth/gateway';
 import type { Product, ProductUser } from '@api-token-auth/gateway';
 import { createJiraAuditLog } from './jira-audit-log.js';
 import { jiraMyselfSchema, jiraUserSchema } from './schemas.js';
@@ -68,19 +72,8 @@ export function createJiraProduct(options: JiraProductOptions): Product {
     loginPagePath: '/login.jsp',
 
     async whoIs(credentials) {
-      if (credentials.cookie === undefined && credentials.authorization === undefined) return null;
-      const response = await client.request({ path: '/rest/api/2/myself', auth: credentials });
-      if (
-        response.status === 401 ||
-        response.status === 403 ||
-        (response.status >= 300 && response.status < 400)
-      ) {
-        await response.discard();
-        return null;
-      }
-      if (response.status !== 200) throw await response.unexpectedStatus();
-      const me = await response.json(jiraMyselfSchema);
-      if (me.active === false) return null;
+      const me = await fetchCurrentUser(client, '/rest/api/2/myself', credentials, jiraMyselfSchema);
+      if (me === null || me.active === false) return null;
       return { username: me.name, ...(me.displayName === undefined ? {} : { displayName: me.displayName }) };
     },
 

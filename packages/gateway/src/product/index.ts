@@ -24,3 +24,5 @@ export { createTtlCache } from './ttl-cache.js';
 export type { TtlCache, TtlCacheOptions } from './ttl-cache.js';
 export { findContractMismatches } from './contract-mismatches.js';
 export type { ContractCheckOptions, ContractPatch, ContractSchema } from './contract-mismatches.js';
+export { fetchCurrentUser } from './caller-lookup.js';
+export { postAuditRecord } from './audit-record-post.js';
