@@ -10,13 +10,16 @@ import { createHealthChecker } from './api/health.js';
 import { MANAGEMENT_API_PATH, createManagementApi, type ManagementApi } from './api/management-api.js';
 import { deliverToProduct } from './audit/deliver-to-product.js';
 import { startOutboxWorker, type OutboxWorker } from './audit/outbox-worker.js';
+import { createAttemptGate } from './auth/attempt-gate.js';
 import { createAuthenticationPipeline } from './auth/authentication-pipeline.js';
+import { createLockoutStatusCache } from './auth/lockout-status-cache.js';
 import { createLastUseRecorder, type LastUseRecorder } from './auth/last-use-recorder.js';
 import { loadSettingsCache, type SettingsCache } from './auth/settings-cache.js';
 import { createTokenVerifier } from './auth/token-verifier.js';
 import { createUserDirectory } from './auth/user-directory.js';
 import { createVerifiedTokenCache } from './auth/verified-token-cache.js';
 import type { GatewayConfig } from './config/gateway-config.js';
+import { answerClientError } from './http/client-error.js';
 import { compileTrustedProxies } from './http/client-ip.js';
 import { createKeyedDigest } from './crypto/keyed-digest.js';
 import { createSecretHasher, type SecretHasher } from './crypto/secret-hasher.js';
@@ -46,6 +49,8 @@ export interface GatewayTuning {
   verifiedTokenTtlMs?: number;
   /** Product user look-up cache lifetime (default 30 s). */
   userCacheTtlMs?: number;
+  /** How long a "not locked" answer of the failed-login store is reused (default 1000 ms; 0 = off). */
+  lockoutCacheTtlMs?: number;
   /** bcrypt worker threads (default `defaultHasherWorkers()`: CPUs − 1, 1 to 4). */
   hasherWorkers?: number;
   /** How long `close()` lets in-flight requests finish (default 10 s). */
@@ -157,12 +162,14 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
     cleanups.push(() => outbox.stop());
 
+    const attemptGate = createAttemptGate({ now });
     const metrics: GatewayMetrics | undefined =
       config.metricsPort === null
         ? undefined
         : createGatewayMetrics({
             comparisons: () => hasher.comparisons(),
             outboxBacklog: () => outbox.backlog(),
+            attemptsWaiting: () => attemptGate.waiting,
           });
 
     const verifier = createTokenVerifier({
@@ -186,12 +193,28 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
     });
     const pipeline = createAuthenticationPipeline({
       settings,
-      failedLogins: store.failedLogins,
+      failedLogins: createLockoutStatusCache({
+        failedLogins: store.failedLogins,
+        now,
+        ...(tuning.lockoutCacheTtlMs === undefined ? {} : { ttlMs: tuning.lockoutCacheTtlMs }),
+      }),
       verifier,
       users,
       clock,
       logger,
-      ...(metrics === undefined ? {} : { onLockout: metrics.lockout }),
+      attemptGate,
+      ...(metrics === undefined
+        ? {}
+        : {
+            onLockout: metrics.lockout,
+            onDecision: (decision, credential) =>
+              metrics.decision(
+                decision.outcome,
+                decision.outcome === 'reject' ? decision.code : credential.kind,
+              ),
+            onTokenChecked: metrics.tokenChecked,
+            onFailureCounted: metrics.failureCounted,
+          }),
     });
     const lastUse: LastUseRecorder = createLastUseRecorder({
       tokens: store.tokens,
@@ -280,6 +303,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       });
     });
     server.on('error', (error) => logger.error({ err: error }, 'server error'));
+    server.on('clientError', answerClientError);
     const drainMs = tuning.drainMs ?? 10_000;
     cleanups.push(
       () =>

@@ -11,8 +11,8 @@ import { StoreError } from './store/store-error.js';
 
 /** What an adapter hands to {@link runGatewayFromEnv}. */
 export interface RunGatewayFromEnvOptions {
-  /** Used for the default database file (`sqlite:./.data/<productKey>.db`). */
-  productKey: 'jira' | 'confluence';
+  /** Short lower-case name of the product, used for the default database file (`sqlite:./.data/<productKey>.db`). */
+  productKey: string;
   /** Builds the adapter from the validated configuration. Throwing here is a configuration problem (exit 2). */
   createProduct(config: { upstreamUrl: string; serviceUser: string; servicePassword: string }): Product;
   /** Default `process.env`. */

@@ -308,6 +308,31 @@ describe('2. tokens', () => {
     expect(statuses).toEqual([401, 401, 401, 429, 429, 429, 429, 429]);
     expect(h.gateway.bcryptComparisons() - before).toBeLessThanOrEqual(3);
   });
+
+  test('brute force in one burst: the attempts arrive together, still at most the threshold of comparisons', async () => {
+    const created = await createToken(h, 'alice');
+    await putSettings(h, { failedLogins: { maxAttempts: 3, windowMinutes: 15, lockoutMinutes: 15 } });
+    const before = h.gateway.bcryptComparisons();
+    const responses = await Promise.all(
+      Array.from({ length: 12 }, (_, attempt) =>
+        h.call('/x', {
+          headers: {
+            authorization: `Bearer ${withOtherSecret(created.token, String(attempt).padStart(30, 'y'))}`,
+          },
+          from: '127.0.0.8',
+        }),
+      ),
+    );
+    expect(responses.map((response) => response.status).sort()).toEqual([
+      ...Array<number>(3).fill(401),
+      ...Array<number>(9).fill(429),
+    ]);
+    expect(h.gateway.bcryptComparisons() - before).toBe(3);
+    // The lock holds for the real secret too, and costs no comparison.
+    const real = await h.call('/x', { headers: { authorization: `Bearer ${created.token}` }, from: '127.0.0.8' });
+    expect(real.status).toBe(429);
+    expect(h.gateway.bcryptComparisons() - before).toBe(3);
+  });
 });
 
 describe('3. passwords', () => {

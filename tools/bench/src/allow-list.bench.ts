@@ -99,6 +99,19 @@ function generateRules(
   return { rules, mix };
 }
 
+/**
+ * `count` mixed allow-list rules (the same generator as the micro benchmark), for the gateway's
+ * 10,000-rule load case.
+ *
+ * @example
+ * ```ts
+ * const rules = [...generateAllowListRules(9_999), '127.0.0.1'];
+ * ```
+ */
+export function generateAllowListRules(count: number, seed = 2024): string[] {
+  return generateRules(count, prng(seed)).rules;
+}
+
 const v6FromValue = (value: bigint) =>
   v6(Array.from({ length: 8 }, (_, i) => Number((value >> BigInt(112 - 16 * i)) & 0xffffn)));
 

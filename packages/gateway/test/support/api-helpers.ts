@@ -58,9 +58,8 @@ export async function putSettings(h: Harness, settings: Record<string, unknown>)
 }
 
 /** The same token id with another secret and a correct checksum: passes the format check, fails bcrypt. */
-export function withOtherSecret(token: string): string {
+export function withOtherSecret(token: string, secret = 'x'.repeat(30)): string {
   const id = token.slice(4, 16);
-  const secret = 'x'.repeat(30);
   const body = `ata_${id}${secret}`;
   return `${body}${encodeBase62(crc32(body), 6)}`;
 }
