@@ -329,7 +329,10 @@ describe('2. tokens', () => {
     ]);
     expect(h.gateway.bcryptComparisons() - before).toBe(3);
     // The lock holds for the real secret too, and costs no comparison.
-    const real = await h.call('/x', { headers: { authorization: `Bearer ${created.token}` }, from: '127.0.0.8' });
+    const real = await h.call('/x', {
+      headers: { authorization: `Bearer ${created.token}` },
+      from: '127.0.0.8',
+    });
     expect(real.status).toBe(429);
     expect(h.gateway.bcryptComparisons() - before).toBe(3);
   });
@@ -541,13 +544,16 @@ describe('identity header stripping', () => {
 });
 
 describe('routing', () => {
-  test('the UI paths answer with a placeholder page', async () => {
+  test('the UI paths are served by the gateway: without a session they ask the caller to log in', async () => {
+    const before = upstreamCount();
     for (const page of ['tokens', 'admin']) {
       const response = await h.call(`/plugins/servlet/api-token-auth/${page}`);
-      expect(response.status).toBe(200);
+      expect(response.status).toBe(401);
       expect(String(response.headers['content-type'])).toMatch(/text\/html/);
-      expect(response.text).toContain('issue 5');
+      expect(String(response.headers['content-security-policy'])).toContain("default-src 'none'");
+      expect(response.text).toContain('/login.jsp?os_destination=');
     }
+    expect(upstreamCount()).toBe(before);
     expect((await h.call('/plugins/servlet/api-token-auth/nope')).status).toBe(404);
   });
 

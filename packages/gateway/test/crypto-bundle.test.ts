@@ -1,42 +1,23 @@
 /**
  * The bcrypt worker must also start from the tsup bundle (`dist/`), where the TypeScript sources are
- * gone and `import.meta.url` points into the bundle. This test bundles the crypto entry the same way
- * the package build does and runs the hasher from the output.
+ * gone and `import.meta.url` points into the bundle. This test runs the hasher from the package's real
+ * build output, which the `test` target builds first (nx: `dependsOn: ["build"]`).
  */
-import { mkdtemp, rm } from 'node:fs/promises';
-import { join } from 'node:path';
+import { existsSync } from 'node:fs';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { build } from 'tsup';
-import { afterAll, beforeAll, expect, test } from 'vitest';
-import type * as CryptoIndex from '../src/crypto/index.js';
+import { beforeAll, expect, test } from 'vitest';
+import type * as GatewayIndex from '../src/index.js';
 
-type CryptoModule = typeof CryptoIndex;
-
-const packageDir = fileURLToPath(new URL('..', import.meta.url));
-// Inside the package, so that the bundle resolves bcryptjs through node_modules like dist/ does.
-let outDir: string;
-let bundled: CryptoModule;
+const bundlePath = fileURLToPath(new URL('../dist/index.js', import.meta.url));
+let bundled: typeof GatewayIndex;
 
 beforeAll(async () => {
-  outDir = await mkdtemp(join(packageDir, 'node_modules', '.crypto-bundle-test-'));
-  await build({
-    config: false,
-    entry: { crypto: join(packageDir, 'src/crypto/index.ts') },
-    outDir,
-    format: ['esm'],
-    platform: 'node',
-    target: 'node20',
-    external: ['bcryptjs'],
-    dts: false,
-    sourcemap: false,
-    clean: false,
-    silent: true,
-  });
-  bundled = (await import(pathToFileURL(join(outDir, 'crypto.js')).href)) as CryptoModule;
-});
-
-afterAll(async () => {
-  await rm(outDir, { recursive: true, force: true });
+  if (!existsSync(bundlePath)) {
+    throw new Error(
+      `${bundlePath} is missing: build the gateway first (npx tsup, or nx run the test target)`,
+    );
+  }
+  bundled = (await import(pathToFileURL(bundlePath).href)) as typeof GatewayIndex;
 });
 
 test('the bundled secret hasher hashes and compares in its worker threads', async () => {

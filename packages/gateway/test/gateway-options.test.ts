@@ -33,7 +33,11 @@ describe('context path, identity secret and custom identity header', () => {
 
   test('the API and the UI live under the context path', async () => {
     expect((await h.call(`/confluence${API}/health`)).status).toBe(200);
-    expect((await h.call('/confluence/plugins/servlet/api-token-auth/admin')).status).toBe(200);
+    // No session: the page asks for a login at the product's login page, under the context path.
+    const page = await h.call('/confluence/plugins/servlet/api-token-auth/admin');
+    expect(page.status).toBe(401);
+    expect(page.text).toContain('/confluence/');
+    expect((await h.call('/plugins/servlet/api-token-auth/admin')).status).toBe(404);
   });
 
   test('a token request carries the configured identity header and the secret; others carry neither', async () => {
