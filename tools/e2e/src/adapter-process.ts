@@ -86,7 +86,7 @@ export function spawnAdapter(options: SpawnAdapterOptions): AdapterProcess {
           `the ${options.product} adapter did not print "listening on" in time:\n${recent.join('\n')}`,
         ),
       );
-    }, options.startTimeoutMs ?? 20_000);
+    }, options.startTimeoutMs ?? 45_000);
     timer.unref();
     onListening = (origin) => {
       clearTimeout(timer);
