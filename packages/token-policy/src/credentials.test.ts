@@ -117,6 +117,21 @@ describe('classifyAuthorization', () => {
     ['no colon', `Basic ${b64('alice')}`, { kind: 'malformed', reason: 'MISSING_COLON' }],
     ['an empty username', `Basic ${b64(':secret')}`, { kind: 'malformed', reason: 'EMPTY_USERNAME' }],
     [
+      'a tab in the username',
+      `Basic ${b64('al\tice:secret')}`,
+      { kind: 'malformed', reason: 'INVALID_USERNAME' },
+    ],
+    [
+      'a NUL in the username',
+      `Basic ${b64('alice\u0000:secret')}`,
+      { kind: 'malformed', reason: 'INVALID_USERNAME' },
+    ],
+    [
+      'a C1 control in the username',
+      `Basic ${b64('alice\u0085:secret')}`,
+      { kind: 'malformed', reason: 'INVALID_USERNAME' },
+    ],
+    [
       'an empty username with a token',
       `Basic ${b64(`:${token}`)}`,
       { kind: 'malformed', reason: 'EMPTY_USERNAME' },

@@ -28,6 +28,11 @@ export type MalformedReason =
   | 'MISSING_COLON'
   /** `Basic` with an empty username. */
   | 'EMPTY_USERNAME'
+  /**
+   * `Basic` whose username contains a control character (C0, DEL or C1). No product account has such
+   * a name, and it could not be carried in the identity header or named in a reset URL.
+   */
+  | 'INVALID_USERNAME'
   /** `Bearer` with a value that is not an RFC 6750 token68 (e.g. contains spaces). */
   | 'INVALID_BEARER';
 
@@ -67,6 +72,15 @@ function classifySecret(secret: string, username: string | undefined): Credentia
   return username === undefined ? { kind: 'token', token } : { kind: 'token', username, token };
 }
 
+/** C0 controls, DEL and C1 controls. */
+function hasControlCharacter(text: string): boolean {
+  for (let i = 0; i < text.length; i++) {
+    const code = text.charCodeAt(i);
+    if (code <= 0x1f || (code >= 0x7f && code <= 0x9f)) return true;
+  }
+  return false;
+}
+
 function classifyBasic(value: string): Credential {
   const bytes = decodeBase64(value);
   if (bytes === null) return { kind: 'malformed', reason: 'INVALID_BASE64' };
@@ -78,6 +92,7 @@ function classifyBasic(value: string): Credential {
   const username = decoded.slice(0, colon);
   const password = decoded.slice(colon + 1);
   if (username === '') return { kind: 'malformed', reason: 'EMPTY_USERNAME' };
+  if (hasControlCharacter(username)) return { kind: 'malformed', reason: 'INVALID_USERNAME' };
   return classifySecret(password, username) ?? { kind: 'password', username, password };
 }
 
