@@ -1,3 +1,4 @@
+import { existsSync, readFileSync, readdirSync } from 'node:fs';
 import { monitorEventLoopDelay } from 'node:perf_hooks';
 import bcrypt from 'bcryptjs';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
@@ -130,5 +131,37 @@ describe('defaultHasherWorkers', () => {
     [64, 4],
   ])('%i CPUs → %i workers (one core stays with the event loop)', (cpus, workers) => {
     expect(defaultHasherWorkers(cpus)).toBe(workers);
+  });
+});
+
+/** Niceness from a Linux `stat` file (field 19). */
+function niceOf(statFile: string): number {
+  const stat = readFileSync(statFile, 'utf8');
+  // Fields after the parenthesised command name, which may contain spaces.
+  return Number(stat.slice(stat.lastIndexOf(')') + 2).split(' ')[16]);
+}
+
+/** Niceness of every thread of this process. */
+function threadNiceness(): number[] {
+  return readdirSync('/proc/self/task').map((tid) => niceOf(`/proc/self/task/${tid}/stat`));
+}
+
+describe.runIf(existsSync('/proc/thread-self'))('worker priority (Linux)', () => {
+  test('bcrypt workers run niced, the event loop thread does not', async () => {
+    const before = threadNiceness().filter((nice) => nice === 7).length;
+    const niced = createSecretHasher({ cost: 4, workers: 2, workerNice: 7 });
+    try {
+      // Each worker renices itself when it starts; by the time both have answered a job, both have.
+      await Promise.all([niced.hash('a'), niced.hash('b')]);
+      expect(threadNiceness().filter((nice) => nice === 7).length - before).toBe(2);
+      expect(niceOf('/proc/thread-self/stat')).toBe(0);
+    } finally {
+      await niced.close();
+    }
+  });
+
+  test('a niceness outside 0–19 is refused', () => {
+    expect(() => createSecretHasher({ cost: 4, workerNice: 20 })).toThrow(TypeError);
+    expect(() => createSecretHasher({ cost: 4, workerNice: -1 })).toThrow(TypeError);
   });
 });

@@ -17,6 +17,12 @@ export interface SecretHasherOptions {
   workers?: number;
   /** bcrypt cost (log2 rounds) for new hashes, 4–31 (`ATA_BCRYPT_COST`, default there 10). */
   cost: number;
+  /**
+   * Scheduling niceness of the worker threads, 0–19 (default 10). On Linux, where threads are
+   * scheduled individually, the event loop then wins a contended core and bcrypt takes what is left,
+   * so a burst of cold tokens slows cold tokens, not everyone's requests. Ignored elsewhere.
+   */
+  workerNice?: number;
 }
 
 /** Hashes and checks secrets off the event loop. */
@@ -59,6 +65,15 @@ type HasherJob =
 
 const WORKER_SOURCE = `
 const bcrypt = require(workerData.bcryptjsPath);
+if (workerData.nice > 0) {
+  try {
+    // /proc/thread-self names this thread only (Linux); renicing the process would slow the event loop too.
+    const tid = Number(require('node:fs').readlinkSync('/proc/thread-self').split('/').pop());
+    if (Number.isInteger(tid) && tid > 0) require('node:os').setPriority(tid, workerData.nice);
+  } catch {
+    // Not Linux, or not allowed: run at normal priority.
+  }
+}
 function handle(job) {
   return job.op === 'hash' ? bcrypt.hashSync(job.secret, job.cost) : bcrypt.compareSync(job.secret, job.hash);
 }
@@ -88,10 +103,14 @@ export function createSecretHasher(options: SecretHasherOptions): SecretHasher {
     throw new TypeError(`bcrypt cost must be an integer from 4 to 31, got ${String(cost)}`);
   }
   const workers = options.workers ?? defaultHasherWorkers();
+  const nice = options.workerNice ?? 10;
+  if (!Number.isInteger(nice) || nice < 0 || nice > 19) {
+    throw new TypeError(`workerNice must be an integer from 0 to 19, got ${String(nice)}`);
+  }
   const pool = createWorkerPool<HasherJob, string | boolean>({
     size: workers,
     source: WORKER_SOURCE,
-    workerData: { bcryptjsPath: createRequire(import.meta.url).resolve('bcryptjs') },
+    workerData: { bcryptjsPath: createRequire(import.meta.url).resolve('bcryptjs'), nice },
   });
   let comparisons = 0;
 

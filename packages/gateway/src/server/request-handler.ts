@@ -13,6 +13,7 @@ import type { LastUseRecorder } from '../auth/last-use-recorder.js';
 import { resolveClientIp, type TrustedProxies } from '../http/client-ip.js';
 import { sendAtlassianError } from '../http/error-response.js';
 import { analyseRequestTarget } from '../http/request-target.js';
+import { hasRepeatedAuthorization } from '../http/repeated-authorization.js';
 import { logAccess, pathForLog } from '../log/logger.js';
 import { isProductError } from '../product/product-error.js';
 import type { Product } from '../product/product.js';
@@ -278,6 +279,16 @@ export function createRequestHandler(
         res,
         404,
         `Nothing is served here; the application lives under ${contextPath === '' ? '/' : contextPath}`,
+      );
+      return;
+    }
+
+    if (hasRepeatedAuthorization(req.rawHeaders)) {
+      context.outcome = 'AUTHORIZATION_REPEATED';
+      sendAtlassianError(
+        res,
+        400,
+        'Send the Authorization header once: a request with several copies is ambiguous and is refused',
       );
       return;
     }
