@@ -35,7 +35,10 @@ function selectedSections(argv: readonly string[]): Section[] {
   const at = argv.findIndex((arg) => arg === '--only' || arg.startsWith('--only='));
   if (at === -1) return sections;
   const value = argv[at]?.includes('=') ? argv[at]?.split('=')[1] : argv[at + 1];
-  const names = (value ?? '').split(',').map((name) => name.trim()).filter((name) => name !== '');
+  const names = (value ?? '')
+    .split(',')
+    .map((name) => name.trim())
+    .filter((name) => name !== '');
   const unknown = names.filter((name) => !sections.some((section) => section.name === name));
   if (names.length === 0 || unknown.length > 0) {
     throw new Error(`--only takes a comma-separated list of: ${sections.map((s) => s.name).join(', ')}`);
@@ -49,7 +52,11 @@ const cpu = cpus();
 console.log(
   [
     `Machine: ${cpu.length} × ${cpu[0]?.model.trim() ?? 'unknown CPU'}, ${(totalmem() / 2 ** 30).toFixed(1)} GiB (${(freemem() / 2 ** 30).toFixed(1)} GiB free), Node ${process.version}, ${process.platform} ${(await import('node:os')).release()}`,
-    `Load average at start: ${loadavg().map((n) => n.toFixed(2)).join(' ')}; servers run from ${childMode() === 'dist' ? 'the build (plain node)' : 'the TypeScript sources under tsx (RSS includes the loader)'}`,
+    `Load average at start: ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(
+        ' ',
+      )}; servers run from ${childMode() === 'dist' ? 'the build (plain node)' : 'the TypeScript sources under tsx (RSS includes the loader)'}`,
     '',
   ].join('\n'),
 );
@@ -70,7 +77,9 @@ try {
       }
     } catch (error) {
       failed = true;
-      console.log(`${section.name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`);
+      console.log(
+        `${section.name} FAILED: ${error instanceof Error ? (error.stack ?? error.message) : String(error)}`,
+      );
     }
     console.log(`  (${section.name}: ${((performance.now() - started) / 1000).toFixed(1)} s)\n`);
   }
@@ -79,7 +88,11 @@ try {
 }
 if (verdicts.length > 0) {
   const missed = verdicts.filter((verdict) => !verdict.met);
-  console.log(`Targets: ${verdicts.length - missed.length} of ${verdicts.length} met; load average now ${loadavg().map((n) => n.toFixed(2)).join(' ')}`);
+  console.log(
+    `Targets: ${verdicts.length - missed.length} of ${verdicts.length} met; load average now ${loadavg()
+      .map((n) => n.toFixed(2))
+      .join(' ')}`,
+  );
   if (missed.length > 0) console.log(formatVerdicts(missed));
 }
 if (failed) process.exitCode = 1;

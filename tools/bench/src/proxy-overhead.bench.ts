@@ -1,0 +1,303 @@
+/**
+ * The main table of issue 6: requests/s, p50 and p99 of the gateway's cases next to three baselines
+ * measured in the same run — straight to the upstream, the bare Node proxy (node:http + the gateway's
+ * own undici streaming proxy, no policy: the floor), and nginx `proxy_pass`. Cases are interleaved
+ * over several rounds, so a slow phase of a shared machine hits every case rather than one.
+ */
+import { generateAllowListRules } from './allow-list.bench.js';
+import type { BenchEnvironment, BenchGateway } from './bench-environment.js';
+import type { Child } from './child-process.js';
+import { runLoad, mergeResults, type LoadResult } from './load.js';
+import { markdownTable, ms, whole } from './markdown-table.js';
+import type { Verdict } from './verdict.js';
+
+const SMALL_PATH = '/rest/api/2/issue/BENCH-1';
+const LARGE_PATH = '/rest/api/2/attachment/large';
+/** A password-shaped secret (not token-shaped): forwarded unchanged, judged by the product's answer. */
+const PASSWORD = 'correct-horse-battery-staple';
+
+interface TableCase {
+  name: string;
+  url: string;
+  headers?: Record<string, string>;
+  /** Which bare-proxy row this case is compared with. */
+  size: 'small' | '256 KB';
+  kind: 'baseline' | 'gateway';
+  /** The proxy process whose CPU time is measured (bare proxy, gateway). */
+  process?: Child;
+}
+
+/** One row of the table. */
+export interface TableRow {
+  name: string;
+  size: 'small' | '256 KB';
+  kind: 'baseline' | 'gateway';
+  result: LoadResult;
+  /** req/s ÷ the bare proxy's req/s for the same response size. */
+  ratioToBare: number;
+  /** p99 − the bare proxy's p99 (ms). */
+  p99AboveBare: number;
+  /** CPU time of the proxy process per request (µs), when measured. */
+  cpuMicrosPerRequest?: number;
+}
+
+/** What the section produces. */
+export interface ProxyTableReport {
+  rows: TableRow[];
+  verdicts: Verdict[];
+  text: string;
+}
+
+const basic = (user: string, secret: string) =>
+  `Basic ${Buffer.from(`${user}:${secret}`, 'utf8').toString('base64')}`;
+
+async function expectOk(testCase: TableCase): Promise<void> {
+  const response = await fetch(testCase.url, { headers: testCase.headers ?? {} });
+  await response.arrayBuffer();
+  if (response.status !== 200) {
+    throw new Error(`${testCase.name}: expected 200 before measuring, got ${response.status}`);
+  }
+}
+
+/** PUT the 10,000-rule allow-list (with 127.0.0.1 in it) through the management API, as an admin would. */
+async function installAllowList(gateway: BenchGateway, rules: string[]): Promise<void> {
+  const admin = gateway.tokens[0];
+  if (admin === undefined) throw new Error('the gateway has no admin token');
+  const response = await fetch(`${gateway.url}/rest/api-token-auth/1.0/admin/settings`, {
+    method: 'PUT',
+    headers: { authorization: `Bearer ${admin.token}`, 'content-type': 'application/json' },
+    body: JSON.stringify({ ipAllowList: rules }),
+  });
+  const body = await response.text();
+  if (response.status !== 200)
+    throw new Error(`setting the allow-list failed: ${response.status} ${body.slice(0, 300)}`);
+}
+
+/**
+ * Runs the table; needs two gateways (plain, and one with the 10,000-rule allow-list).
+ *
+ * @example
+ * ```ts
+ * const report = await runProxyTable(env);
+ * console.log(report.text);
+ * ```
+ */
+export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableReport> {
+  const { settings } = env;
+  const plain = await env.startGateway('plain');
+  const listed = await env.startGateway('allow-list');
+  const rules = [...generateAllowListRules(9_999), '127.0.0.1'];
+  await installAllowList(listed, rules);
+
+  const user = plain.tokens[1];
+  const listedUser = listed.tokens[1];
+  if (user === undefined || listedUser === undefined) throw new Error('the gateways have no user token');
+  const cases: TableCase[] = [
+    { name: 'direct to upstream', url: `${env.upstreamUrl}${SMALL_PATH}`, size: 'small', kind: 'baseline' },
+    {
+      name: 'bare Node proxy',
+      url: `${env.bareProxyUrl}${SMALL_PATH}`,
+      size: 'small',
+      kind: 'baseline',
+      process: env.bareProxy,
+    },
+  ];
+  if (env.nginx !== null) {
+    cases.push({
+      name: 'nginx proxy_pass',
+      url: `http://127.0.0.1:${env.nginx.port}${SMALL_PATH}`,
+      size: 'small',
+      kind: 'baseline',
+    });
+  }
+  cases.push(
+    {
+      name: 'gateway: no credentials',
+      url: `${plain.url}${SMALL_PATH}`,
+      size: 'small',
+      kind: 'gateway',
+      process: plain.child,
+    },
+    {
+      name: 'gateway: warm token, Basic',
+      url: `${plain.url}${SMALL_PATH}`,
+      headers: { authorization: basic(user.owner, user.token) },
+      size: 'small',
+      kind: 'gateway',
+      process: plain.child,
+    },
+    {
+      name: 'gateway: warm token, Bearer',
+      url: `${plain.url}${SMALL_PATH}`,
+      headers: { authorization: `Bearer ${user.token}` },
+      size: 'small',
+      kind: 'gateway',
+      process: plain.child,
+    },
+    {
+      name: 'gateway: password pass-through',
+      url: `${plain.url}${SMALL_PATH}`,
+      headers: { authorization: basic('alice', PASSWORD) },
+      size: 'small',
+      kind: 'gateway',
+      process: plain.child,
+    },
+    {
+      name: 'gateway: warm token, 10,000-rule allow-list',
+      url: `${listed.url}${SMALL_PATH}`,
+      headers: { authorization: `Bearer ${listedUser.token}` },
+      size: 'small',
+      kind: 'gateway',
+      process: listed.child,
+    },
+    { name: 'direct to upstream', url: `${env.upstreamUrl}${LARGE_PATH}`, size: '256 KB', kind: 'baseline' },
+    {
+      name: 'bare Node proxy',
+      url: `${env.bareProxyUrl}${LARGE_PATH}`,
+      size: '256 KB',
+      kind: 'baseline',
+      process: env.bareProxy,
+    },
+  );
+  if (env.nginx !== null) {
+    cases.push({
+      name: 'nginx proxy_pass',
+      url: `http://127.0.0.1:${env.nginx.port}${LARGE_PATH}`,
+      size: '256 KB',
+      kind: 'baseline',
+    });
+  }
+  cases.push({
+    name: 'gateway: token',
+    url: `${plain.url}${LARGE_PATH}`,
+    headers: { authorization: `Bearer ${user.token}` },
+    size: '256 KB',
+    kind: 'gateway',
+    process: plain.child,
+  });
+
+  // `BENCH_CASES=bearer,allow-list` keeps the cases whose name contains one of the words (and the bare
+  // proxy rows, the reference): handy with `BENCH_CPU_PROF` to profile one case.
+  const only = (process.env.BENCH_CASES ?? '')
+    .split(',')
+    .map((word) => word.trim().toLowerCase())
+    .filter((word) => word !== '');
+  if (only.length > 0) {
+    const keep = cases.filter(
+      (c) => c.name === 'bare Node proxy' || only.some((word) => c.name.toLowerCase().includes(word)),
+    );
+    cases.splice(0, cases.length, ...keep);
+  }
+  for (const testCase of cases) await expectOk(testCase);
+  // A fresh Node process needs several seconds of load before V8 has optimised the hot path; the
+  // plain gateway gets that from its many cases, the allow-list gateway would not, so both get it here.
+  for (const [gateway, token] of [
+    [plain, user],
+    [listed, listedUser],
+  ] as const) {
+    await runLoad({
+      url: `${gateway.url}${SMALL_PATH}`,
+      headers: { authorization: `Bearer ${token.token}` },
+      connections: settings.connections,
+      durationSeconds: Math.max(5, settings.warmupSeconds * 2),
+    });
+  }
+
+  const runs: LoadResult[][] = cases.map(() => []);
+  const cpuMicros = cases.map(() => 0);
+  for (let round = 0; round < settings.rounds; round++) {
+    for (const [index, testCase] of cases.entries()) {
+      const load = {
+        url: testCase.url,
+        connections: settings.connections,
+        ...(testCase.headers ? { headers: testCase.headers } : {}),
+      };
+      const warmup = round === 0 ? settings.warmupSeconds : Math.max(0.5, settings.warmupSeconds / 3);
+      await runLoad({ ...load, durationSeconds: warmup });
+      const cpuBefore = (await testCase.process?.request<number>('cpu')) ?? 0;
+      runs[index]?.push(await runLoad({ ...load, durationSeconds: settings.durationSeconds }));
+      const cpuAfter = (await testCase.process?.request<number>('cpu')) ?? 0;
+      cpuMicros[index] = (cpuMicros[index] ?? 0) + cpuAfter - cpuBefore;
+    }
+  }
+
+  const merged = runs.map((results) => mergeResults(results));
+  const bareOf = (size: TableCase['size']) => {
+    const index = cases.findIndex((c) => c.name === 'bare Node proxy' && c.size === size);
+    return merged[index];
+  };
+  const rows: TableRow[] = cases.map((testCase, index) => {
+    const result = merged[index] as LoadResult;
+    const bare = bareOf(testCase.size) ?? result;
+    return {
+      name: testCase.name,
+      size: testCase.size,
+      kind: testCase.kind,
+      result,
+      ratioToBare: result.requestsPerSecond / bare.requestsPerSecond,
+      p99AboveBare: result.p99 - bare.p99,
+      ...(testCase.process === undefined
+        ? {}
+        : { cpuMicrosPerRequest: (cpuMicros[index] ?? 0) / Math.max(1, result.requests + result.non2xx) }),
+    };
+  });
+
+  const row = (name: string) => rows.find((r) => r.name === name);
+  const verdicts: Verdict[] = [];
+  for (const name of ['gateway: warm token, Basic', 'gateway: warm token, Bearer']) {
+    const r = row(name);
+    if (r === undefined) continue;
+    verdicts.push({
+      target: `${name.slice('gateway: '.length)} ≥ 0.85 × bare proxy req/s`,
+      met: r.ratioToBare >= 0.85,
+      detail: `${r.ratioToBare.toFixed(2)} ×`,
+    });
+    verdicts.push({
+      target: `${name.slice('gateway: '.length)} p99 ≤ bare proxy p99 + 1 ms`,
+      met: r.p99AboveBare <= 1,
+      detail: `${r.p99AboveBare >= 0 ? '+' : ''}${ms(r.p99AboveBare)} ms`,
+    });
+  }
+  const listedRow = row('gateway: warm token, 10,000-rule allow-list');
+  const warmRow = row('gateway: warm token, Bearer');
+  if (listedRow !== undefined && warmRow !== undefined) {
+    const listedRatio = listedRow.result.requestsPerSecond / warmRow.result.requestsPerSecond;
+    verdicts.push({
+      target: '10,000-rule allow-list ≥ 0.95 × warm token (Bearer) req/s',
+      met: listedRatio >= 0.95,
+      detail: `${listedRatio.toFixed(2)} ×`,
+    });
+  }
+
+  const unhealthy = rows.filter((r) => r.result.non2xx > 0 || r.result.errors > 0);
+  const table = markdownTable(
+    ['case', 'response', 'req/s', 'p50 ms', 'p99 ms', '× bare proxy', 'p99 − bare ms', 'CPU µs/req'],
+    rows.map((r) => [
+      r.name,
+      r.size,
+      whole(r.result.requestsPerSecond),
+      ms(r.result.p50),
+      ms(r.result.p99),
+      r.ratioToBare.toFixed(2),
+      `${r.p99AboveBare >= 0 ? '+' : ''}${ms(r.p99AboveBare)}`,
+      r.cpuMicrosPerRequest === undefined ? '–' : whole(r.cpuMicrosPerRequest),
+    ]),
+    ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
+  );
+  const text = [
+    `Proxy overhead: ${settings.connections} connections, ${settings.rounds} interleaved round(s) of ${settings.durationSeconds} s per case after a warm-up`,
+    '  (× bare proxy: req/s ratio to the bare proxy row of the same response size; CPU µs/req: user + system time of the proxy process, all threads)',
+    env.nginxProblem === null
+      ? `  nginx ${env.nginx?.version ?? ''}: 1 worker, keep-alive upstream`
+      : `  ${env.nginxProblem}`,
+    table,
+    ...(unhealthy.length === 0
+      ? []
+      : [
+          `  NOTE non-2xx or errors: ${unhealthy.map((r) => `${r.name} (${r.size}): ${r.result.non2xx} non-2xx, ${r.result.errors} errors`).join('; ')}`,
+        ]),
+  ].join('\n');
+  await plain.stop();
+  await listed.stop();
+  return { rows, verdicts, text };
+}
