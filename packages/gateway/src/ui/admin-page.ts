@@ -1,4 +1,5 @@
 /** The admin page: a tablist with System-Wide Settings, API Tokens, Failed Logins and Audit Log. */
+import { dataTable } from './data-table.js';
 import { markup, type SafeHtml } from './escape-html.js';
 import { CONFIRM_DIALOG } from './layout.js';
 import type { UiContext } from './ui-context.js';
@@ -148,30 +149,13 @@ function tokensPanel(): SafeHtml {
       </form>
       <div class="message success" id="admin-tokens-status" role="status" aria-live="polite" hidden></div>
       <div class="message error" id="admin-tokens-error" role="alert" hidden></div>
-      <div class="table-wrap">
-        <table class="data-table" id="admin-tokens-table">
-          <caption class="visually-hidden" id="admin-tokens-caption">
-            All API tokens
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Owner</th>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Last used from</th>
-              <th scope="col">Created by</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody id="admin-tokens-body">
-            <tr class="placeholder">
-              <td colspan="8">Loading…</td>
-            </tr>
-          </tbody>
-        </table>
-      </div>
+      ${dataTable({
+        id: 'admin-tokens-table',
+        caption: 'All API tokens',
+        captionId: 'admin-tokens-caption',
+        columns: ['Owner', 'Name', 'Created', 'Expires', 'Last used', 'Last used from', 'Created by', null],
+        bodyId: 'admin-tokens-body',
+      })}
     </section>`;
 }
 
@@ -186,28 +170,12 @@ function failedLoginsPanel(): SafeHtml {
     </p>
     <div class="message success" id="failed-logins-status" role="status" aria-live="polite" hidden></div>
     <div class="message error" id="failed-logins-error" role="alert" hidden></div>
-    <div class="table-wrap">
-      <table class="data-table" id="failed-logins-table">
-        <caption class="visually-hidden">
-          Failed logins
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Kind</th>
-            <th scope="col">User or address</th>
-            <th scope="col">Failures</th>
-            <th scope="col">Last failure</th>
-            <th scope="col">Locked until</th>
-            <th scope="col"><span class="visually-hidden">Actions</span></th>
-          </tr>
-        </thead>
-        <tbody id="failed-logins-body">
-          <tr class="placeholder">
-            <td colspan="6">Loading…</td>
-          </tr>
-        </tbody>
-      </table>
-    </div>`;
+    ${dataTable({
+      id: 'failed-logins-table',
+      caption: 'Failed logins',
+      columns: ['Kind', 'User or address', 'Failures', 'Last failure', 'Locked until', null],
+      bodyId: 'failed-logins-body',
+    })}`;
 }
 
 function auditPanel(): SafeHtml {
@@ -216,28 +184,12 @@ function auditPanel(): SafeHtml {
       <button type="button" class="button subtle" id="audit-refresh">Refresh</button>
     </div>
     <div class="message error" id="audit-error" role="alert" hidden></div>
-    <div class="table-wrap">
-      <table class="data-table" id="audit-table">
-        <caption class="visually-hidden">
-          Audit log, newest first
-        </caption>
-        <thead>
-          <tr>
-            <th scope="col">Time</th>
-            <th scope="col">Event</th>
-            <th scope="col">By</th>
-            <th scope="col">User</th>
-            <th scope="col">Details</th>
-            <th scope="col">From</th>
-          </tr>
-        </thead>
-        <tbody id="audit-body">
-          <tr class="placeholder">
-            <td colspan="6">Loading…</td>
-          </tr>
-        </tbody>
-      </table>
-    </div>
+    ${dataTable({
+      id: 'audit-table',
+      caption: 'Audit log, newest first',
+      columns: ['Time', 'Event', 'By', 'User', 'Details', 'From'],
+      bodyId: 'audit-body',
+    })}
     <nav class="pager" aria-label="Audit log pages">
       <button type="button" class="button" id="audit-newer" disabled>Newer</button>
       <span id="audit-range" aria-live="polite"></span>

@@ -1,4 +1,5 @@
 /** The user's own tokens page: create form (or the admin-only info box), one-time display, list. */
+import { dataTable } from './data-table.js';
 import { markup, type SafeHtml } from './escape-html.js';
 import { CONFIRM_DIALOG } from './layout.js';
 import type { UiContext } from './ui-context.js';
@@ -65,28 +66,12 @@ export function tokensPageBody(ctx: UiContext): SafeHtml {
         <button type="button" class="button danger-subtle" id="delete-all-tokens" disabled>Delete all</button>
       </div>
       <div class="message error" id="tokens-error" role="alert" hidden></div>
-      <div class="table-wrap">
-        <table class="data-table" id="tokens-table">
-          <caption class="visually-hidden">
-            Your API tokens
-          </caption>
-          <thead>
-            <tr>
-              <th scope="col">Name</th>
-              <th scope="col">Created</th>
-              <th scope="col">Expires</th>
-              <th scope="col">Last used</th>
-              <th scope="col">Last used from</th>
-              <th scope="col"><span class="visually-hidden">Actions</span></th>
-            </tr>
-          </thead>
-          <tbody id="tokens-body">
-            <tr class="placeholder">
-              <td colspan="6">Loading…</td>
-            </tr>
-          </tbody>
-        </table>
-      </div>
+      ${dataTable({
+        id: 'tokens-table',
+        caption: 'Your API tokens',
+        columns: ['Name', 'Created', 'Expires', 'Last used', 'Last used from', null],
+        bodyId: 'tokens-body',
+      })}
     </section>
     ${CONFIRM_DIALOG}`;
 }
