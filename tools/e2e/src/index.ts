@@ -10,7 +10,7 @@ export {
   type ExitStatus,
   type SpawnAdapterOptions,
 } from './adapter-process.js';
-export { API_BASE, startStack, type Stack, type StackOptions } from './stack.js';
+export { API_BASE, settledLogs, startStack, type Stack, type StackOptions } from './stack.js';
 export { send, sendRaw, type HttpResponse, type SendOptions } from './http.js';
 export {
   PROBE_HEADER,

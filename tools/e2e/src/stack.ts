@@ -64,6 +64,19 @@ export interface Stack {
 export const API_BASE = '/rest/api-token-auth/1.0';
 
 /**
+ * The adapter batches its log writes and flushes them at least every 200 ms (packages/gateway
+ * src/run.ts). Wait past that before reading `stack.logs` for requests just made, so a check over the
+ * logs sees every line of them.
+ *
+ * @example
+ * const lines = await settledLogs(stack);
+ */
+export async function settledLogs(stack: Pick<Stack, 'logs'>, waitMs = 600): Promise<readonly string[]> {
+  await new Promise((resolve) => setTimeout(resolve, waitMs));
+  return stack.logs;
+}
+
+/**
  * Starts a sandbox and the real adapter in front of it.
  *
  * @example

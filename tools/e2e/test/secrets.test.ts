@@ -16,7 +16,7 @@ import { auditViews, expectStatus } from '../src/expectations.js';
 import { failedLoginViews, putSettings } from '../src/gateway-state.js';
 import type { HttpResponse } from '../src/http.js';
 import { PRODUCTS } from '../src/products.js';
-import { startStack } from '../src/stack.js';
+import { settledLogs, startStack } from '../src/stack.js';
 import type { Stack } from '../src/stack.js';
 import type { CreatedToken } from './fixture.js';
 import { tokenName } from './fixture.js';
@@ -204,7 +204,7 @@ describe.each(PRODUCTS)('%s', (product) => {
     for (const secret of secrets) needles.push({ what: 'password or shared secret', value: secret });
 
     const haystacks: Array<{ where: string; text: string }> = [
-      ...stack.logs.map((line, index) => ({ where: `log line ${index}`, text: line })),
+      ...(await settledLogs(stack)).map((line, index) => ({ where: `log line ${index}`, text: line })),
       ...bodies.map((body) => ({ where: `response ${body.what}`, text: body.text })),
       ...localAudit.map((entry, index) => ({
         where: `local audit record ${index}`,

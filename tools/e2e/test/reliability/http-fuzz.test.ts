@@ -17,7 +17,7 @@ import { PROBE_HEADER, apiClient, loginCookie, sandboxSaw } from '../../src/clie
 import type { ApiClient } from '../../src/client.js';
 import { expectAtlassianError, expectStatus } from '../../src/expectations.js';
 import { failedLoginViews } from '../../src/gateway-state.js';
-import { startStack, API_BASE } from '../../src/stack.js';
+import { API_BASE, settledLogs, startStack } from '../../src/stack.js';
 import type { Stack } from '../../src/stack.js';
 import { forgeToken } from '../../src/tokens.js';
 import { createToken } from '../fixture.js';
@@ -395,7 +395,7 @@ describe('fuzzing the jira adapter over HTTP', () => {
           200,
         ),
       ).toContainEqual(expect.objectContaining({ id: adminToken.id }));
-      expect(errorLines(stack.logs)).toEqual([]);
+      expect(errorLines(await settledLogs(stack))).toEqual([]);
     },
     60_000,
   );
