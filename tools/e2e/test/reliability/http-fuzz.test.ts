@@ -74,15 +74,18 @@ describe('fuzzing the jira adapter over HTTP', () => {
   });
 
   /**
-   * `resetGateway`: every counter a fuzzed request created must be resettable through the API (Basic
-   * usernames with control characters are refused as malformed, so no key is unnameable).
+   * `resetGateway`: every counter a fuzzed request created is reset through the API. Basic usernames
+   * with control characters are refused as malformed, so they leave no counter. A username with a
+   * backslash (`DOMAIN\user` is legitimate) or a slash does, but its reset URL holds `%5C` or `%2F`,
+   * which the gateway refuses in every request target (Tomcat may read them as `/`): such a counter
+   * can only expire — a known limit (docs/security.md), asserted here so a change is noticed.
    */
   async function resetSettingsAndCounters(): Promise<void> {
     expectStatus(await adminApi.put('/admin/settings', defaults), 200);
     const listed = failedLoginViews(expectStatus(await adminApi.get('/admin/failed-logins'), 200));
     for (const { key } of listed) {
       const res = await adminApi.delete(`/admin/failed-logins/${encodeURIComponent(key)}`);
-      expect(res.status, `reset ${key}: ${res.text}`).toBe(204);
+      expect(res.status, `reset ${key}: ${res.text}`).toBe(/[\\/]/.test(key) ? 400 : 204);
     }
   }
 
