@@ -111,6 +111,8 @@ export {
   REDACTED_PATHS,
   createLogger,
   logAccess,
+  createAccessLog,
+  flushAccessLines,
   pathForLog,
   type AccessLogEntry,
   type CreateLoggerOptions,

@@ -5,7 +5,7 @@
 import pino, { type Logger } from 'pino';
 import { parseGatewayConfig } from './config/gateway-config.js';
 import { startGateway, type RunningGateway, type StartGatewayOptions } from './gateway.js';
-import { createLogger } from './log/logger.js';
+import { createLogger, flushAccessLines } from './log/logger.js';
 import type { Product } from './product/product.js';
 import { StoreError } from './store/store-error.js';
 
@@ -64,6 +64,7 @@ export async function runGatewayFromEnv(options: RunGatewayFromEnvOptions): Prom
   const destination = pino.destination({ dest: 2, sync: false, minLength: 4096, periodicFlush: 200 });
   const logger: Logger = createLogger({ level: config.logLevel, destination });
   const exit: (code: number) => never = (code) => {
+    flushAccessLines(logger);
     destination.flushSync();
     process.exit(code);
   };

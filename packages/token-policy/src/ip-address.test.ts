@@ -1,5 +1,13 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { canonicalIp, formatIpv6, parseClientAddress, parseIpAddress } from './ip-address.js';
+import {
+  canonicalIp,
+  formatIpv4,
+  formatIpv6,
+  parseClientAddress,
+  parseIpAddress,
+  parseIpv4,
+} from './ip-address.js';
 
 describe('canonicalIp — the plain form shown as "last used from" and used in failed-login keys', () => {
   test.each<[string, string | null]>([
@@ -53,5 +61,72 @@ describe('parsing keeps families apart until a client is mapped', () => {
   });
   test('a client written as IPv4-mapped becomes IPv4', () => {
     expect(parseClientAddress('::ffff:10.0.0.1')).toEqual({ family: 4, value: 0x0a00_0001 });
+  });
+});
+
+describe('parseIpv4 — strict dotted quad, by a character loop', () => {
+  /** The specification, as a regular expression: four 1–3 digit parts, ≤ 255, no leading zeros. */
+  function reference(text: string): number | null {
+    const match = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(text);
+    if (match === null) return null;
+    let value = 0;
+    for (const part of match.slice(1)) {
+      if (part.length > 1 && part.startsWith('0')) return null;
+      if (Number(part) > 255) return null;
+      value = value * 256 + Number(part);
+    }
+    return value;
+  }
+
+  test.each([
+    ['0.0.0.0', 0],
+    ['255.255.255.255', 0xffffffff],
+    ['10.0.0.1', 0x0a000001],
+    ['192.168.100.200', 0xc0a864c8],
+    ['256.0.0.1', null],
+    ['01.0.0.1', null],
+    ['1.2.3', null],
+    ['1.2.3.4.', null],
+    ['1.2.3.4.5', null],
+    ['1..2.3', null],
+    ['.1.2.3', null],
+    ['1.2.3.4 ', null],
+    ['1.2.3.0004', null],
+    ['１.2.3.4', null],
+    ['', null],
+  ])('%j → %s', (text, expected) => {
+    expect(parseIpv4(text)).toBe(expected);
+  });
+
+  test('agrees with the regular-expression specification on arbitrary texts', () => {
+    const piece = fc.constantFrom(
+      '0',
+      '1',
+      '2',
+      '5',
+      '9',
+      '25',
+      '255',
+      '256',
+      '00',
+      '010',
+      '.',
+      ' ',
+      'a',
+      '1000',
+    );
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 12 }), (pieces) => {
+        const text = pieces.join('');
+        expect(parseIpv4(text)).toBe(reference(text));
+      }),
+      { numRuns: 5_000 },
+    );
+    fc.assert(
+      fc.property(fc.ipV4(), (text) => {
+        expect(parseIpv4(text)).toBe(reference(text));
+        expect(formatIpv4(parseIpv4(text) as number)).toBe(text);
+      }),
+    );
   });
 });

@@ -41,6 +41,15 @@ export function decodeBase64(text: string): Uint8Array | null {
 
 /** Decodes well-formed UTF-8; overlong forms, surrogates, values above U+10FFFF and truncation give `null`. */
 export function decodeUtf8(bytes: Uint8Array): string | null {
+  // Credentials are nearly always ASCII: one pass to check, one call to convert.
+  let ascii = true;
+  for (let k = 0; k < bytes.length; k++) {
+    if ((bytes[k] as number) >= 0x80) {
+      ascii = false;
+      break;
+    }
+  }
+  if (ascii) return String.fromCharCode.apply(null, bytes as unknown as number[]);
   let text = '';
   let i = 0;
   while (i < bytes.length) {

@@ -64,9 +64,9 @@ export interface Stack {
 export const API_BASE = '/rest/api-token-auth/1.0';
 
 /**
- * The adapter batches its log writes and flushes them at least every 200 ms (packages/gateway
- * src/run.ts). Wait past that before reading `stack.logs` for requests just made, so a check over the
- * logs sees every line of them.
+ * The adapter batches its log writes: access lines within 100 ms (packages/gateway src/log/logger.ts),
+ * then the destination at least every 200 ms (src/run.ts). Wait past both before reading `stack.logs`
+ * for requests just made, so a check over the logs sees every line of them.
  *
  * @example
  * const lines = await settledLogs(stack);

@@ -13,10 +13,11 @@ import {
   type AuthDecision,
   type AuthDecisionInput,
   type Credential,
+  type ParsedToken,
 } from '@api-token-auth/token-policy';
 import type { Logger } from 'pino';
-import type { FailedLoginRepository } from '../store/store.js';
 import { createAttemptGate, type AttemptGate } from './attempt-gate.js';
+import type { FailedLoginCounter } from './lockout-status-cache.js';
 import type { SettingsCache } from './settings-cache.js';
 import type { TokenVerifier } from './token-verifier.js';
 import type { DirectoryUser, UserDirectory } from './user-directory.js';
@@ -44,10 +45,19 @@ export interface Authentication {
   failureKeys: string[];
   /** The token owner as the product reported it, for `forward-as-user`. */
   owner?: DirectoryUser;
+  /** The time the decision was made for (e.g. a token's last use). */
+  now: Date;
 }
 
 export interface AuthenticationPipeline {
   authenticate(request: AuthenticationRequest): Promise<Authentication>;
+  /**
+   * The same decision as `authenticate`, when every fact it needs is already in memory (a warm token,
+   * an unlocked client's password, no credentials); `undefined` when a fact must be fetched (storage,
+   * bcrypt, the product) — then call `authenticate`. A warm request is thus decided without a single
+   * promise (issue 6: the hot path).
+   */
+  authenticateFromMemory(request: AuthenticationRequest): Authentication | undefined;
   /** Count one failed login for each key (atomic per key in the store). */
   countFailure(keys: readonly string[]): Promise<void>;
   /** A password was accepted by the product: reset that user's counter. */
@@ -57,7 +67,8 @@ export interface AuthenticationPipeline {
 /** Options of {@link createAuthenticationPipeline}. */
 export interface AuthenticationPipelineOptions {
   settings: SettingsCache;
-  failedLogins: Pick<FailedLoginRepository, 'status' | 'recordFailure' | 'recordSuccess'>;
+  /** The failed-login store, best behind `createLockoutStatusCache` (its memory answers warm requests). */
+  failedLogins: FailedLoginCounter;
   verifier: TokenVerifier;
   users: UserDirectory;
   clock: () => Date;
@@ -87,6 +98,18 @@ const MAX_STAGES = 8;
  */
 export function createAuthenticationPipeline(options: AuthenticationPipelineOptions): AuthenticationPipeline {
   const gate = options.attemptGate ?? createAttemptGate({ now: () => options.clock().getTime() });
+  /** Canonical forms of recent client addresses: the same few addresses arrive again and again. */
+  const canonicalAddresses = new Map<string, string>();
+
+  function canonicalClientIp(ip: string): string {
+    let canonical = canonicalAddresses.get(ip);
+    if (canonical === undefined) {
+      canonical = canonicalIp(ip) ?? ip;
+      if (canonicalAddresses.size >= 10_000) canonicalAddresses.clear();
+      canonicalAddresses.set(ip, canonical);
+    }
+    return canonical;
+  }
 
   async function countFailure(keys: readonly string[]): Promise<void> {
     const now = options.clock();
@@ -102,85 +125,176 @@ export function createAuthenticationPipeline(options: AuthenticationPipelineOpti
     }
   }
 
-  return {
-    async authenticate(request) {
-      const credential = classifyAuthorization(request.authorization);
-      const clientIp = canonicalIp(request.clientIp) ?? request.clientIp;
-      const { settings, allowList } = options.settings.current();
-      const input: AuthDecisionInput = {
-        credential,
-        clientIp,
-        allowList,
-        settings,
-        now: options.clock(),
-        isRestSessionLogin: request.isRestSessionLogin === true,
-      };
-      let tokenOwner: string | undefined;
-      let owner: DirectoryUser | undefined;
-      /** Set while this attempt holds the gate: a cold token check that may end in a counted failure. */
-      let leave: (() => void) | undefined;
-      try {
-        for (let stage = 0; stage < MAX_STAGES; stage += 1) {
-          let decision = decideAuthentication(input);
-          if (decision.outcome !== 'need') {
-            if (decision.outcome === 'reject' && decision.code === 'LOCKED_OUT') options.onLockout?.();
-            const keys = failureKeys(credential, clientIp, tokenOwner);
-            if (leave !== undefined && decision.outcome === 'reject' && decision.countFailure) {
-              // Counted before the gate opens for the next attempt on these keys; the caller has
-              // nothing left to count.
-              try {
-                await countFailure(keys);
-              } catch (error) {
-                options.logger?.error({ err: error }, 'counting a failed login failed');
-              }
-              decision = { ...decision, countFailure: false };
-            }
-            options.onDecision?.(decision, credential);
-            return owner === undefined
-              ? { decision, credential, clientIp, failureKeys: keys }
-              : { decision, credential, clientIp, failureKeys: keys, owner };
+  /** One request on its way through the stages: the decision's input grows as facts arrive. */
+  interface Attempt {
+    credential: Credential;
+    clientIp: string;
+    input: AuthDecisionInput;
+    tokenOwner?: string;
+    owner?: DirectoryUser;
+  }
+
+  function begin(request: AuthenticationRequest): Attempt {
+    const credential = classifyAuthorization(request.authorization);
+    const clientIp = canonicalClientIp(request.clientIp);
+    const { settings, allowList } = options.settings.current();
+    const input: AuthDecisionInput = {
+      credential,
+      clientIp,
+      allowList,
+      settings,
+      now: options.clock(),
+      isRestSessionLogin: request.isRestSessionLogin === true,
+    };
+    return { credential, clientIp, input };
+  }
+
+  function lockoutKeys(attempt: Attempt): string[] {
+    return failureKeys(attempt.credential, attempt.clientIp);
+  }
+
+  function conclude(attempt: Attempt, decision: FinalDecision): Authentication {
+    if (decision.outcome === 'reject' && decision.code === 'LOCKED_OUT') options.onLockout?.();
+    options.onDecision?.(decision, attempt.credential);
+    const { credential, clientIp, tokenOwner, owner } = attempt;
+    // The counter keys matter only to a refusal or a watched password; a forwarded token's request
+    // (the hot path) does not pay for normalising them.
+    const keys = decision.outcome === 'forward-as-user' ? [] : failureKeys(credential, clientIp, tokenOwner);
+    const { now } = attempt.input;
+    return owner === undefined
+      ? { decision, credential, clientIp, failureKeys: keys, now }
+      : { decision, credential, clientIp, failureKeys: keys, owner, now };
+  }
+
+  /** Sets the token check from the verified-token cache; `false` when the token is not warm. */
+  function tokenFromMemory(attempt: Attempt, token: ParsedToken): boolean {
+    const check = options.verifier.cached(token);
+    if (check === undefined) return false;
+    attempt.tokenOwner = check.record?.owner;
+    attempt.input.token = check;
+    return true;
+  }
+
+  /** Sets the owner's facts from the user cache; `false` when the product must be asked. */
+  function ownerFromMemory(attempt: Attempt, username: string): boolean {
+    const found = options.users.lookUpFromMemory(username);
+    if (found === undefined) return false;
+    if (found !== null) attempt.owner = found;
+    attempt.input.owner = found === null ? null : { active: found.user.active, isAdmin: found.isAdmin };
+    return true;
+  }
+
+  /** Advances `attempt` as far as memory allows; the final answer, or `undefined` at the first fact that must be fetched. */
+  function advanceFromMemory(attempt: Attempt): Authentication | undefined {
+    const { input, credential } = attempt;
+    for (let stage = 0; stage < MAX_STAGES; stage += 1) {
+      const decision = decideAuthentication(input);
+      if (decision.outcome !== 'need') return conclude(attempt, decision);
+      switch (decision.need) {
+        case 'lockout': {
+          const status = options.failedLogins.statusFromMemory?.(lockoutKeys(attempt));
+          if (status === undefined) return undefined;
+          input.lockout = status;
+          // A token's next stages come from memory too: fill them now, so that the next call decides
+          // (two calls of the core per warm token instead of four; looking into memory early is free).
+          if (!status.locked && credential.kind === 'token') {
+            tokenFromMemory(attempt, credential.token);
+            if (attempt.tokenOwner !== undefined) ownerFromMemory(attempt, attempt.tokenOwner);
           }
-          switch (decision.need) {
-            case 'lockout':
-              input.lockout = await options.failedLogins.status(
-                failureKeys(credential, clientIp),
-                input.now,
-                settings.failedLogins,
+          break;
+        }
+        case 'token': {
+          if (credential.kind !== 'token' || !tokenFromMemory(attempt, credential.token)) return undefined;
+          break;
+        }
+        case 'owner': {
+          if (attempt.tokenOwner === undefined || !ownerFromMemory(attempt, attempt.tokenOwner))
+            return undefined;
+          break;
+        }
+      }
+    }
+    return undefined;
+  }
+
+  /** Advances `attempt` to its final answer, fetching what memory does not hold. */
+  async function advance(attempt: Attempt): Promise<Authentication> {
+    const { input, credential, clientIp } = attempt;
+    const { settings } = input;
+    /** Set while this attempt holds the gate: a cold token check that may end in a counted failure. */
+    let leave: (() => void) | undefined;
+    try {
+      for (let stage = 0; stage < MAX_STAGES; stage += 1) {
+        let decision = decideAuthentication(input);
+        if (decision.outcome !== 'need') {
+          if (leave !== undefined && decision.outcome === 'reject' && decision.countFailure) {
+            // Counted before the gate opens for the next attempt on these keys; the caller has
+            // nothing left to count.
+            try {
+              await countFailure(failureKeys(credential, clientIp, attempt.tokenOwner));
+            } catch (error) {
+              options.logger?.error({ err: error }, 'counting a failed login failed');
+            }
+            decision = { ...decision, countFailure: false };
+          }
+          return conclude(attempt, decision);
+        }
+        switch (decision.need) {
+          case 'lockout':
+            input.lockout = await options.failedLogins.status(
+              lockoutKeys(attempt),
+              input.now,
+              settings.failedLogins,
+            );
+            break;
+          case 'token': {
+            if (credential.kind !== 'token')
+              throw new Error('decision asked for a token without a token credential');
+            let check = options.verifier.cached(credential.token);
+            if (check === undefined) {
+              const keys = lockoutKeys(attempt);
+              leave = await gate.enter(keys, settings.failedLogins);
+              // Attempts admitted after others failed must see the lock those failures set.
+              input.now = options.clock();
+              input.lockout = await options.failedLogins.status(keys, input.now, settings.failedLogins);
+              if (input.lockout.locked) break;
+              check = await options.verifier.verify(credential.token);
+              options.onTokenChecked?.(
+                check.record === null ? 'unknown-token' : check.secretMatches ? 'valid' : 'wrong-secret',
               );
-              break;
-            case 'token': {
-              if (credential.kind !== 'token')
-                throw new Error('decision asked for a token without a token credential');
-              let check = options.verifier.cached(credential.token);
-              if (check === undefined) {
-                const keys = failureKeys(credential, clientIp);
-                leave = await gate.enter(keys, settings.failedLogins);
-                // Attempts admitted after others failed must see the lock those failures set.
-                input.now = options.clock();
-                input.lockout = await options.failedLogins.status(keys, input.now, settings.failedLogins);
-                if (input.lockout.locked) break;
-                check = await options.verifier.verify(credential.token);
-                options.onTokenChecked?.(
-                  check.record === null ? 'unknown-token' : check.secretMatches ? 'valid' : 'wrong-secret',
-                );
-              }
-              tokenOwner = check.record?.owner;
-              input.token = check;
-              break;
             }
-            case 'owner': {
-              if (tokenOwner === undefined) throw new Error('decision asked for the owner before the token');
-              const found = await options.users.lookUp(tokenOwner);
-              if (found !== null) owner = found;
-              input.owner = found === null ? null : { active: found.user.active, isAdmin: found.isAdmin };
-              break;
-            }
+            attempt.tokenOwner = check.record?.owner;
+            input.token = check;
+            break;
+          }
+          case 'owner': {
+            if (attempt.tokenOwner === undefined)
+              throw new Error('decision asked for the owner before the token');
+            const found = await options.users.lookUp(attempt.tokenOwner);
+            if (found !== null) attempt.owner = found;
+            input.owner = found === null ? null : { active: found.user.active, isAdmin: found.isAdmin };
+            break;
           }
         }
-        throw new Error('authentication decision did not settle');
-      } finally {
-        leave?.();
       }
+      throw new Error('authentication decision did not settle');
+    } finally {
+      leave?.();
+    }
+  }
+
+  return {
+    authenticate(request) {
+      try {
+        const attempt = begin(request);
+        const known = advanceFromMemory(attempt);
+        return known === undefined ? advance(attempt) : Promise.resolve(known);
+      } catch (error) {
+        return Promise.reject(error instanceof Error ? error : new Error(String(error)));
+      }
+    },
+    authenticateFromMemory(request) {
+      return advanceFromMemory(begin(request));
     },
     countFailure,
     async recordSuccess(keys) {

@@ -8,10 +8,17 @@
  * serves a stale "not locked" after its own failures. A lock set by another gateway instance on the
  * same database is seen within `ttlMs`. Nothing survives a restart: a new process reads storage.
  */
+import type { LockoutStatus } from '@api-token-auth/token-policy';
 import type { FailedLoginRepository } from '../store/store.js';
 
 /** The part of the failed-login store the pipeline uses. */
-export type FailedLoginCounter = Pick<FailedLoginRepository, 'status' | 'recordFailure' | 'recordSuccess'>;
+export type FailedLoginCounter = Pick<FailedLoginRepository, 'status' | 'recordFailure' | 'recordSuccess'> & {
+  /**
+   * The status `status` would answer without a storage read, or `undefined` when it must read
+   * storage. Lets a warm request be decided without waiting for anything (issue 6).
+   */
+  statusFromMemory?(keys: readonly string[]): LockoutStatus | undefined;
+};
 
 /** Options of {@link createLockoutStatusCache}. */
 export interface LockoutStatusCacheOptions {
@@ -50,10 +57,19 @@ export function createLockoutStatusCache(options: LockoutStatusCacheOptions): Fa
     return at !== undefined && now >= at && now - at < ttlMs;
   }
 
+  function allFresh(keys: readonly string[], now: number): boolean {
+    if (ttlMs <= 0 || keys.length === 0) return false;
+    for (const key of keys) if (!fresh(key, now)) return false;
+    return true;
+  }
+
   return {
+    statusFromMemory(keys) {
+      return allFresh(keys, options.now()) ? NOT_LOCKED : undefined;
+    },
     async status(keys, now, policy) {
       const started = options.now();
-      if (ttlMs > 0 && keys.length > 0 && keys.every((key) => fresh(key, started))) return NOT_LOCKED;
+      if (allFresh(keys, started)) return NOT_LOCKED;
       const seen = epoch;
       const status = await failedLogins.status(keys, now, policy);
       if (ttlMs > 0 && !status.locked && seen === epoch) {

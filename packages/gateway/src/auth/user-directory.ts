@@ -16,6 +16,8 @@ export interface DirectoryUser {
 export interface UserDirectory {
   /** `null` = the product has no such user. Throws what the product throws (unreachable etc.). */
   lookUp(username: string): Promise<DirectoryUser | null>;
+  /** What `lookUp` would answer from its cache, or `undefined` when it would ask the product. */
+  lookUpFromMemory(username: string): DirectoryUser | null | undefined;
   /** Forget one user (e.g. after an admin action concerning them). */
   invalidate(username: string): void;
   clear(): void;
@@ -58,11 +60,17 @@ export function createUserDirectory(options: UserDirectoryOptions): UserDirector
   const cache = new Map<string, { value: DirectoryUser | null; at: number }>();
   const flights = createSingleFlight<DirectoryUser | null>();
 
+  function fromMemory(key: string): DirectoryUser | null | undefined {
+    const cached = cache.get(key);
+    return cached !== undefined && options.now() - cached.at < ttlMs ? cached.value : undefined;
+  }
+
   return {
+    lookUpFromMemory: (username) => fromMemory(username.toLowerCase()),
     async lookUp(username) {
       const key = username.toLowerCase();
-      const cached = cache.get(key);
-      if (cached !== undefined && options.now() - cached.at < ttlMs) return cached.value;
+      const cached = fromMemory(key);
+      if (cached !== undefined) return cached;
       return flights.run(key, async () => {
         const user = await options.product.lookUpUser(username);
         const value =

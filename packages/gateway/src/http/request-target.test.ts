@@ -1,5 +1,10 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { analyseRequestTarget, type RequestTargetRejection } from './request-target.js';
+import {
+  analyseRequestTarget,
+  analyseRequestTargetInFull,
+  type RequestTargetRejection,
+} from './request-target.js';
 
 const SESSION = '/rest/auth/1/session';
 
@@ -189,5 +194,50 @@ describe('analyseRequestTarget: refused', () => {
 
   test('params are removed before decoding, so an encoded slash inside params is ignored like Tomcat does', () => {
     expect(analyseRequestTarget('/rest;x=%2F/auth', '')).toMatchObject({ ok: true, path: '/rest/auth' });
+  });
+});
+
+describe('the one-pass shortcut agrees with the full analysis', () => {
+  const piece = fc.constantFrom(
+    '/',
+    '//',
+    'rest',
+    'api',
+    '2',
+    'REST',
+    '.',
+    '..',
+    '.x',
+    'a.b',
+    '%72',
+    '%2F',
+    '%5c',
+    '%',
+    ';',
+    ';x=y',
+    '\\',
+    '#',
+    '?',
+    '?a=1',
+    '&',
+    '=',
+    'jira',
+    '~',
+    '-',
+    '_',
+    '!',
+    '@',
+    ':',
+    '+',
+    ',',
+  );
+  test.each(['', '/jira', '/jira/'])('context path %j', (contextPath) => {
+    fc.assert(
+      fc.property(fc.array(piece, { maxLength: 10 }), fc.boolean(), (pieces, leadingSlash) => {
+        const url = `${leadingSlash ? '/' : ''}${pieces.join('')}`;
+        expect(analyseRequestTarget(url, contextPath)).toEqual(analyseRequestTargetInFull(url, contextPath));
+      }),
+      { numRuns: 3_000 },
+    );
   });
 });

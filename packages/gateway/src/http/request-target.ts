@@ -141,6 +141,15 @@ export function analyseRequestTarget(
   contextPath: string,
   options?: AnalyseRequestTargetOptions,
 ): RequestTargetResult {
+  return analyse(rawUrl, contextPath, options, true);
+}
+
+function analyse(
+  rawUrl: string,
+  contextPath: string,
+  options: AnalyseRequestTargetOptions | undefined,
+  shortcut: boolean,
+): RequestTargetResult {
   const ctx = normaliseContextPath(contextPath);
   if (typeof rawUrl !== 'string' || rawUrl === '') return reject('EMPTY');
   for (let i = 0; i < rawUrl.length; i++) {
@@ -149,6 +158,8 @@ export function analyseRequestTarget(
   }
   const target = toOriginForm(rawUrl, options);
   if (typeof target !== 'string') return target;
+  const simple = shortcut ? simpleTarget(target, ctx) : null;
+  if (simple !== null) return simple;
   if (target.includes('#')) return reject('FRAGMENT');
 
   const queryStart = target.indexOf('?');
@@ -178,8 +189,53 @@ export function analyseRequestTarget(
 
   const joined = `/${segments.join('/')}`;
   const path = trailingSlash && segments.length > 0 ? `${joined}/` : joined;
+  return analysed(path, joined, ctx, query);
+}
+
+/** The result for a normalised `path` (`joined`: the same without a trailing `/`). */
+function analysed(path: string, joined: string, ctx: string, query: string): AnalysedRequestTarget {
   const insideContext = ctx === '' || path === ctx || path.startsWith(`${ctx}/`);
   const contextRelative = insideContext ? path.slice(ctx.length) || '/' : '';
-  const lower = joined.toLowerCase();
-  return { ok: true, path, matchPath: lower, insideContext, contextRelative, query };
+  return { ok: true, path, matchPath: joined.toLowerCase(), insideContext, contextRelative, query };
+}
+
+/**
+ * The common case in one pass (issue 6: every request): an origin-form target whose path has nothing
+ * to decode or normalise — no `%`, `;`, `\`, `#`, no empty segment (`//`) and no segment starting
+ * with `.` (a superset of the dot-segments). Its path is the raw path itself. Anything else, `null`:
+ * the full analysis decides (`request-target.test.ts` checks that both agree).
+ */
+function simpleTarget(target: string, ctx: string): AnalysedRequestTarget | null {
+  let queryStart = -1;
+  let previous = 0;
+  for (let i = 0; i < target.length; i++) {
+    const code = target.charCodeAt(i);
+    if (code === 0x3f /* ? */) {
+      queryStart = i;
+      break;
+    }
+    if (code === 0x25 /* % */ || code === 0x3b /* ; */ || code === 0x5c /* \ */ || code === 0x23 /* # */) {
+      return null;
+    }
+    if (previous === 0x2f /* / */ && (code === 0x2f || code === 0x2e) /* . */) return null;
+    previous = code;
+  }
+  const rawPath = queryStart < 0 ? target : target.slice(0, queryStart);
+  const query = queryStart < 0 ? '' : target.slice(queryStart + 1);
+  if (query.includes('#')) return null;
+  const joined = rawPath.length > 1 && previous === 0x2f ? rawPath.slice(0, -1) : rawPath;
+  return analysed(rawPath, joined, ctx, query);
+}
+
+/**
+ * The full analysis without the one-pass shortcut, for tests that check the shortcut agrees with it.
+ *
+ * @internal
+ */
+export function analyseRequestTargetInFull(
+  rawUrl: string,
+  contextPath: string,
+  options?: AnalyseRequestTargetOptions,
+): RequestTargetResult {
+  return analyse(rawUrl, contextPath, options, false);
 }

@@ -35,8 +35,17 @@ export interface UpstreamRequestHeaders {
   hasBody: boolean;
 }
 
-function lowerNames(names: Iterable<string>, into: Set<string>): void {
-  for (const name of names) into.add(name.toLowerCase());
+/**
+ * Whether `names` (any case) contains the lower-case `lower`. A linear scan with a length test first:
+ * the lists are a handful of names, and this runs for every header of every request, so it must not
+ * allocate (issue 6: a `Set` per request was measurable).
+ */
+function isNamed(lower: string, names: readonly string[] | undefined): boolean {
+  if (names === undefined) return false;
+  for (const name of names) {
+    if (name.length === lower.length && (name === lower || name.toLowerCase() === lower)) return true;
+  }
+  return false;
 }
 
 /**
@@ -55,23 +64,16 @@ export function buildUpstreamRequestHeaders(
   options: ForwardOptions,
 ): UpstreamRequestHeaders {
   const { setHeaders, removeHeaders } = options;
-  let extra: Set<string> | null = null;
+  /** Headers the client's `Connection` names (rare: most clients send none, or `keep-alive`). */
+  let connectionNamed: Set<string> | null = null;
   for (let i = 0; i < rawHeaders.length; i += 2) {
     const name = rawHeaders[i] as string;
     if (name.length === 10 && name.toLowerCase() === 'connection') {
-      extra ??= new Set();
-      addConnectionTokens(rawHeaders[i + 1] as string, extra);
+      connectionNamed ??= new Set();
+      addConnectionTokens(rawHeaders[i + 1] as string, connectionNamed);
     }
   }
-  let setNames: Set<string> | null = null;
-  if (setHeaders !== undefined) {
-    setNames = new Set();
-    lowerNames(Object.keys(setHeaders), setNames);
-  }
-  if (removeHeaders !== undefined && removeHeaders.length > 0) {
-    extra ??= new Set();
-    lowerNames(removeHeaders, extra);
-  }
+  const setNames = setHeaders === undefined ? undefined : Object.keys(setHeaders);
 
   const headers: string[] = [];
   let originalHost: string | undefined;
@@ -95,8 +97,9 @@ export function buildUpstreamRequestHeaders(
       HOP_BY_HOP_HEADERS.has(lower) ||
       FORWARDING_HEADERS.has(lower) ||
       REPLACED_HEADERS.has(lower) ||
-      extra?.has(lower) === true ||
-      setNames?.has(lower) === true
+      connectionNamed?.has(lower) === true ||
+      isNamed(lower, removeHeaders) ||
+      isNamed(lower, setNames)
     ) {
       continue;
     }
@@ -108,12 +111,12 @@ export function buildUpstreamRequestHeaders(
     headers.push(name, value);
   }
 
-  if (setHeaders !== undefined) {
-    for (const name of Object.keys(setHeaders)) headers.push(name, setHeaders[name] as string);
+  if (setHeaders !== undefined && setNames !== undefined) {
+    for (const name of setNames) headers.push(name, setHeaders[name] as string);
   }
-  if (setNames?.has('x-forwarded-for') !== true) headers.push('x-forwarded-for', options.clientIp);
-  if (setNames?.has('x-forwarded-proto') !== true) headers.push('x-forwarded-proto', options.proto);
-  if (originalHost !== undefined && setNames?.has('x-forwarded-host') !== true) {
+  if (!isNamed('x-forwarded-for', setNames)) headers.push('x-forwarded-for', options.clientIp);
+  if (!isNamed('x-forwarded-proto', setNames)) headers.push('x-forwarded-proto', options.proto);
+  if (originalHost !== undefined && !isNamed('x-forwarded-host', setNames)) {
     headers.push('x-forwarded-host', originalHost);
   }
   return { headers, hasBody };

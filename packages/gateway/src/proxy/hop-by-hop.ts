@@ -26,6 +26,11 @@ export const HOP_BY_HOP_HEADERS: ReadonlySet<string> = new Set([
  * ```
  */
 export function addConnectionTokens(value: string, into: Set<string>): void {
+  // Nearly every Connection header is one of these two: no splitting, no case folding.
+  if (value === 'keep-alive' || value === 'close') {
+    into.add(value);
+    return;
+  }
   for (const token of value.split(',')) {
     const name = token.trim().toLowerCase();
     if (name !== '') into.add(name);

@@ -34,7 +34,7 @@ export interface ForwardOptions {
    */
   setHeaders?: Record<string, string>;
   /** Header names (any case) of which every client copy is dropped, e.g. `authorization`. */
-  removeHeaders?: string[];
+  removeHeaders?: readonly string[];
   /**
    * Called once with the upstream's final status and headers, before they are sent to the client —
    * e.g. to judge a forwarded password login. Exceptions it throws are treated as an upstream failure.

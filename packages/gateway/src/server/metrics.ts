@@ -4,7 +4,8 @@
  */
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
-import { Counter, Gauge, Histogram, Registry, collectDefaultMetrics } from 'prom-client';
+import { Counter, Gauge, Registry, collectDefaultMetrics } from 'prom-client';
+import { createLatencyHistogram } from './latency-histogram.js';
 
 /** What the gateway reports. Every method is cheap: counters only, on the hot path. */
 export interface GatewayMetrics {
@@ -46,29 +47,41 @@ export interface GatewayMetricsOptions {
 export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMetrics {
   const registry = new Registry();
   if (options.processMetrics !== false) collectDefaultMetrics({ register: registry, prefix: 'ata_' });
-  const requests = new Counter({
+  const requestTally = createTally<'outcome' | 'status_class'>();
+  const decisionTally = createTally<'decision' | 'reason'>();
+  const cacheTally = createTally<'cache'>();
+  new Counter({
     name: 'ata_requests_total',
     help: 'Requests by outcome (pipeline decision, or the refusal code as reason) and status class',
     labelNames: ['outcome', 'status_class'] as const,
     registers: [registry],
+    collect() {
+      requestTally.publish(this);
+    },
   });
-  const decisions = new Counter({
+  new Counter({
     name: 'ata_auth_decisions_total',
     help: 'Authentication decisions by decision (forward-as-user, forward-unchanged, reject) and reason (refusal code, or the credential kind forwarded)',
     labelNames: ['decision', 'reason'] as const,
     registers: [registry],
+    collect() {
+      decisionTally.publish(this);
+    },
   });
-  const upstream = new Histogram({
+  const upstream = createLatencyHistogram({
     name: 'ata_upstream_response_seconds',
     help: 'Time from dispatch to the upstream response head',
     buckets: [0.001, 0.0025, 0.005, 0.01, 0.025, 0.05, 0.1, 0.25, 0.5, 1, 2.5, 5, 10],
     registers: [registry],
   });
-  const cache = new Counter({
+  new Counter({
     name: 'ata_token_verifications_total',
     help: 'Token secret checks by verified-token cache result (hit: no storage read, no bcrypt)',
     labelNames: ['cache'] as const,
     registers: [registry],
+    collect() {
+      cacheTally.publish(this);
+    },
   });
   const checks = new Counter({
     name: 'ata_token_checks_total',
@@ -123,45 +136,77 @@ export function createGatewayMetrics(options: GatewayMetricsOptions): GatewayMet
       this.set(await options.outboxBacklog());
     },
   });
-  const hit = cache.labels('hit');
-  const miss = cache.labels('miss');
-  // Label look-ups hash their values; the hot path reuses the child of each label set instead.
-  const requestChildren = new Map<string, Counter.Internal>();
-  const decisionChildren = new Map<string, Counter.Internal>();
+  const hit = cacheTally.entry('hit', '', (cache) => ({ cache }));
+  const miss = cacheTally.entry('miss', '', (cache) => ({ cache }));
+  const requestLabels = (outcome: string, statusClass: string) => ({ outcome, status_class: statusClass });
+  const decisionLabels = (decision: string, reason: string) => ({ decision, reason });
   const STATUS_CLASSES = ['1xx', '2xx', '3xx', '4xx', '5xx'];
   return {
     registry,
     request(outcome, status) {
       const statusClass = STATUS_CLASSES[Math.floor(status / 100) - 1] ?? `${Math.floor(status / 100)}xx`;
-      const key = `${outcome}\n${statusClass}`;
-      let child = requestChildren.get(key);
-      if (child === undefined) {
-        child = requests.labels({ outcome, status_class: statusClass });
-        // Outcomes are a closed set of codes; the bound only guards against a mistake.
-        if (requestChildren.size < 1_000) requestChildren.set(key, child);
-      }
-      child.inc();
+      requestTally.entry(outcome, statusClass, requestLabels).count += 1;
     },
     upstream(ms) {
       upstream.observe(ms / 1000);
     },
-    verifiedCacheHit: () => hit.inc(),
-    verifiedCacheMiss: () => miss.inc(),
+    verifiedCacheHit: () => void (hit.count += 1),
+    verifiedCacheMiss: () => void (miss.count += 1),
     lockout: () => lockouts.inc(),
     decision(decision, reason) {
-      const key = `${decision}\n${reason}`;
-      let child = decisionChildren.get(key);
-      if (child === undefined) {
-        child = decisions.labels({ decision, reason });
-        if (decisionChildren.size < 1_000) decisionChildren.set(key, child);
-      }
-      child.inc();
+      decisionTally.entry(decision, reason, decisionLabels).count += 1;
     },
     tokenChecked: (result) => checks.inc({ result }),
     failureCounted(key, locked) {
       const kind = key.startsWith('user:') ? 'user' : 'ip';
       failures.inc({ kind });
       if (locked) locks.inc({ kind });
+    },
+  };
+}
+
+/** One label set's count, and how much of it prom-client has been told. */
+interface TallyEntry<L extends string> {
+  labels: Record<L, string>;
+  count: number;
+  published: number;
+}
+
+/**
+ * Counts kept as plain numbers on the hot path and handed to prom-client when it collects (a scrape):
+ * prom-client hashes the label values on every `inc`, even through a bound child, which showed in the
+ * issue 6 profile. Entries are found by two nested look-ups of the label values (no key string is
+ * built per request). Label values are closed sets of codes, so the entries stay few (prom-client
+ * keeps one series per label set anyway).
+ */
+function createTally<L extends string>() {
+  const entries = new Map<string, Map<string, TallyEntry<L>>>();
+  const all: Array<TallyEntry<L>> = [];
+  return {
+    /** The entry of `(first, second)`, created with `labels(first, second)` the first time. */
+    entry(
+      first: string,
+      second: string,
+      labels: (first: string, second: string) => Record<L, string>,
+    ): TallyEntry<L> {
+      let inner = entries.get(first);
+      if (inner === undefined) {
+        inner = new Map();
+        entries.set(first, inner);
+      }
+      let entry = inner.get(second);
+      if (entry === undefined) {
+        entry = { labels: labels(first, second), count: 0, published: 0 };
+        inner.set(second, entry);
+        all.push(entry);
+      }
+      return entry;
+    },
+    publish(counter: Counter<L>): void {
+      for (const entry of all) {
+        if (entry.count > entry.published) counter.inc(entry.labels, entry.count - entry.published);
+        entry.published = entry.count;
+      }
     },
   };
 }

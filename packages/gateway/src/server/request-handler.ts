@@ -4,7 +4,9 @@
  * proxy path bypasses fastify entirely (issue 6: the hot path stays lean).
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
+import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
+import { canonicalIp } from '@api-token-auth/token-policy';
 import type { Logger } from 'pino';
 import { MANAGEMENT_API_PATH, type ManagementApi } from '../api/management-api.js';
 import { retryAfterSeconds } from '../api/caller-identity.js';
@@ -14,7 +16,7 @@ import { resolveClientIp, type TrustedProxies } from '../http/client-ip.js';
 import { sendAtlassianError } from '../http/error-response.js';
 import { analyseRequestTarget } from '../http/request-target.js';
 import { hasRepeatedAuthorization } from '../http/repeated-authorization.js';
-import { logAccess, pathForLog } from '../log/logger.js';
+import { createAccessLog, pathForLog } from '../log/logger.js';
 import { isProductError } from '../product/product-error.js';
 import type { Product } from '../product/product.js';
 import type { ForwardResult, ReverseProxy } from '../proxy/types.js';
@@ -61,6 +63,14 @@ function headerValue(text: string): string {
   return /^[\x20-\x7e]*$/.test(text) ? text : Buffer.from(text, 'utf8').toString('latin1');
 }
 
+/** The host the client addressed: a trusted proxy's `X-Forwarded-Host`, else `Host`; lower case. */
+function requestedHost(req: IncomingMessage, trustedPeer: boolean): string | null {
+  const forwardedHost = trustedPeer
+    ? firstHeader(req.headers['x-forwarded-host'])?.split(',')[0]?.trim()
+    : undefined;
+  return (forwardedHost ?? req.headers.host ?? null)?.toLowerCase() ?? null;
+}
+
 function normalisePath(path: string): string {
   const trimmed = path.replace(/\/+$/, '');
   return (trimmed === '' ? '/' : trimmed).toLowerCase();
@@ -76,9 +86,7 @@ export function createRequestHandler(
   options: RequestHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { contextPath, pipeline, proxy, logger, metrics } = options;
-  // Access lines are built from an explicit list of fields that never holds a credential, so the
-  // logger's key-based redaction (a third of a line's cost, issue 6 profile) has nothing to do there.
-  const accessLogger = logger.child({}, { redact: [] });
+  const logAccess = createAccessLog(logger);
   const identityHeaderLower = options.identityHeader.toLowerCase();
   const alwaysRemoved = [identityHeaderLower, IDENTITY_SECRET_HEADER.toLowerCase()];
   const removedForUser = ['authorization', ...alwaysRemoved];
@@ -86,14 +94,27 @@ export function createRequestHandler(
   const apiPrefix = `${contextPath}${MANAGEMENT_API_PATH}`;
   const uiPrefix = `${contextPath}${UI_PATH}`;
 
-  function isTrustedPeer(address: string | undefined): boolean {
-    return address !== undefined && options.trustedProxies.trusts(address);
+  /** Facts of a connection's peer, worked out on its first request (keep-alive reuses them). */
+  const peers = new WeakMap<Socket, { canonical: string | null; trusted: boolean }>();
+
+  function peerOf(socket: Socket): { canonical: string | null; trusted: boolean } {
+    let peer = peers.get(socket);
+    if (peer === undefined) {
+      const address = socket.remoteAddress;
+      peer = {
+        canonical: address === undefined ? null : canonicalIp(address),
+        trusted: address !== undefined && options.trustedProxies.trusts(address),
+      };
+      // An address is known once the socket is connected; before that, nothing is remembered.
+      if (address !== undefined) peers.set(socket, peer);
+    }
+    return peer;
   }
 
   function finish(context: RequestContext, req: IncomingMessage, res: ServerResponse): void {
     const ms = performance.now() - context.startedAt;
     metrics?.request(context.outcome, res.statusCode, ms);
-    logAccess(accessLogger, {
+    logAccess({
       method: req.method ?? '',
       path: pathForLog(req.url),
       status: res.statusCode,
@@ -130,100 +151,128 @@ export function createRequestHandler(
     else metrics?.upstream(result.upstreamMs);
   }
 
-  async function authenticateAndForward(
+  function forwarded(context: RequestContext): (result: ForwardResult) => void {
+    return (result) => noteForward(context, result);
+  }
+
+  /**
+   * Carries out a final decision. Synchronous up to the proxy's dispatch, so a warm token's request
+   * (decided from memory) reaches the upstream without waiting on any promise.
+   */
+  function carryOut(
     req: IncomingMessage,
     res: ServerResponse,
     context: RequestContext,
-    isRestSessionLogin: boolean,
+    auth: Authentication,
   ): Promise<void> {
-    let auth: Authentication;
-    try {
-      auth = await pipeline.authenticate({
-        authorization: req.headers.authorization,
-        clientIp: context.clientIp,
-        isRestSessionLogin,
-      });
-    } catch (error) {
-      answerFailure(res, context, error);
-      return;
-    }
     const { decision } = auth;
     const proto = context.proto === 'https' ? 'https' : 'http';
     switch (decision.outcome) {
-      case 'reject': {
-        context.outcome = decision.code;
-        if (decision.countFailure) {
-          try {
-            await pipeline.countFailure(auth.failureKeys);
-          } catch (error) {
-            logger.error({ err: error }, 'counting a failed login failed');
-          }
-        }
-        const headers =
-          decision.retryAfter === undefined
-            ? undefined
-            : { 'retry-after': retryAfterSeconds(decision.retryAfter, options.clock().getTime()) };
-        sendAtlassianError(res, decision.status, decision.message, {}, headers);
-        return;
-      }
+      case 'reject':
+        return refuse(res, context, auth, decision);
       case 'forward-as-user': {
         context.outcome = 'forward-as-user';
         context.user = decision.username;
-        options.lastUse.record(decision.tokenId, options.clock(), auth.clientIp);
-        const setHeaders: Record<string, string> = {
-          [options.identityHeader]: headerValue(decision.username),
-        };
-        if (options.identitySecret !== null) setHeaders[IDENTITY_SECRET_HEADER] = options.identitySecret;
-        noteForward(
-          context,
-          await proxy.forward(req, res, {
-            clientIp: auth.clientIp,
-            proto,
-            setHeaders,
-            removeHeaders: removedForUser,
-          }),
-        );
-        return;
+        options.lastUse.record(decision.tokenId, auth.now, auth.clientIp);
+        const setHeaders: Record<string, string> =
+          options.identitySecret === null
+            ? { [options.identityHeader]: headerValue(decision.username) }
+            : {
+                [options.identityHeader]: headerValue(decision.username),
+                [IDENTITY_SECRET_HEADER]: options.identitySecret,
+              };
+        return proxy
+          .forward(req, res, { clientIp: auth.clientIp, proto, setHeaders, removeHeaders: removedForUser })
+          .then(forwarded(context));
       }
       case 'forward-unchanged': {
         context.outcome = auth.credential.kind === 'none' ? 'forward' : `forward-${auth.credential.kind}`;
         const watch = decision.watchPassword;
         if (watch === undefined) {
-          noteForward(
-            context,
-            await proxy.forward(req, res, { clientIp: auth.clientIp, proto, removeHeaders: alwaysRemoved }),
-          );
-          return;
+          return proxy
+            .forward(req, res, { clientIp: auth.clientIp, proto, removeHeaders: alwaysRemoved })
+            .then(forwarded(context));
         }
         context.user = watch.username;
-        const result = await proxy.forward(req, res, {
-          clientIp: auth.clientIp,
-          proto,
-          removeHeaders: alwaysRemoved,
-          onResponseHead(status, headers) {
-            let verdict;
-            try {
-              verdict = options.product.judgePasswordResponse(status, headers);
-            } catch (error) {
-              logger.warn({ err: error }, 'judging a password response failed');
-              return;
-            }
-            const counted =
-              verdict === 'failed'
-                ? pipeline.countFailure(auth.failureKeys)
-                : verdict === 'succeeded'
-                  ? pipeline.recordSuccess(auth.failureKeys)
-                  : null;
-            if (verdict === 'failed') context.outcome = 'PASSWORD_REJECTED';
-            counted?.catch((error: unknown) =>
-              logger.error({ err: error }, 'recording a password verdict failed'),
-            );
-          },
-        });
-        noteForward(context, result);
-        return;
+        return proxy
+          .forward(req, res, {
+            clientIp: auth.clientIp,
+            proto,
+            removeHeaders: alwaysRemoved,
+            onResponseHead(status, headers) {
+              let verdict;
+              try {
+                verdict = options.product.judgePasswordResponse(status, headers);
+              } catch (error) {
+                logger.warn({ err: error }, 'judging a password response failed');
+                return;
+              }
+              const counted =
+                verdict === 'failed'
+                  ? pipeline.countFailure(auth.failureKeys)
+                  : verdict === 'succeeded'
+                    ? pipeline.recordSuccess(auth.failureKeys)
+                    : null;
+              if (verdict === 'failed') context.outcome = 'PASSWORD_REJECTED';
+              counted?.catch((error: unknown) =>
+                logger.error({ err: error }, 'recording a password verdict failed'),
+              );
+            },
+          })
+          .then(forwarded(context));
       }
     }
+  }
+
+  async function refuse(
+    res: ServerResponse,
+    context: RequestContext,
+    auth: Authentication,
+    decision: Extract<Authentication['decision'], { outcome: 'reject' }>,
+  ): Promise<void> {
+    context.outcome = decision.code;
+    if (decision.countFailure) {
+      try {
+        await pipeline.countFailure(auth.failureKeys);
+      } catch (error) {
+        logger.error({ err: error }, 'counting a failed login failed');
+      }
+    }
+    const headers =
+      decision.retryAfter === undefined
+        ? undefined
+        : { 'retry-after': retryAfterSeconds(decision.retryAfter, options.clock().getTime()) };
+    sendAtlassianError(res, decision.status, decision.message, {}, headers);
+  }
+
+  function authenticateAndForward(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: RequestContext,
+    isRestSessionLogin: boolean,
+  ): void {
+    const failed = (error: unknown) => answerFailure(res, context, error);
+    const settle = (auth: Authentication) => {
+      try {
+        carryOut(req, res, context, auth).catch(failed);
+      } catch (error) {
+        failed(error);
+      }
+    };
+    const request = {
+      authorization: req.headers.authorization,
+      clientIp: context.clientIp,
+      isRestSessionLogin,
+    };
+    let known: Authentication | undefined;
+    try {
+      known = pipeline.authenticateFromMemory(request);
+    } catch (error) {
+      failed(error);
+      return;
+    }
+    if (known === undefined) pipeline.authenticate(request).then(settle, failed);
+    else settle(known);
   }
 
   return function handleRequest(req, res) {
@@ -235,14 +284,16 @@ export function createRequestHandler(
       outcome: 'pending',
       user: null,
     };
-    setRequestContext(req, context);
     // The proxy settles its result (the outcome) in a promise that resolves after its own error answer
     // has been written, and 'close' can fire first: log once pending callbacks have run.
     res.once('close', () => setImmediate(() => finish(context, req, res)));
 
-    const peer = req.socket.remoteAddress;
-    const trustedPeer = isTrustedPeer(peer);
-    const clientIp = resolveClientIp(peer, req.headers['x-forwarded-for'], options.trustedProxies);
+    const peer = peerOf(req.socket);
+    const trustedPeer = peer.trusted;
+    // From an untrusted peer, X-Forwarded-For is ignored: the client is the peer itself.
+    const clientIp = trustedPeer
+      ? resolveClientIp(req.socket.remoteAddress, req.headers['x-forwarded-for'], options.trustedProxies)
+      : peer.canonical;
     if (clientIp === null) {
       context.outcome = 'CLIENT_ADDRESS_UNKNOWN';
       sendAtlassianError(
@@ -257,10 +308,6 @@ export function createRequestHandler(
       ? firstHeader(req.headers['x-forwarded-proto'])?.split(',')[0]?.trim().toLowerCase()
       : undefined;
     context.proto = forwardedProto === 'https' ? 'https' : 'http';
-    const forwardedHost = trustedPeer
-      ? firstHeader(req.headers['x-forwarded-host'])?.split(',')[0]?.trim()
-      : undefined;
-    context.host = (forwardedHost ?? req.headers.host ?? null)?.toLowerCase() ?? null;
 
     const host = req.headers.host;
     const target = analyseRequestTarget(
@@ -294,8 +341,8 @@ export function createRequestHandler(
     }
 
     const relative = target.contextRelative;
-    const rawPath = (req.url ?? '').split('?')[0] ?? '';
     if (relative === MANAGEMENT_API_PATH || relative.startsWith(`${MANAGEMENT_API_PATH}/`)) {
+      const rawPath = (req.url ?? '').split('?')[0] ?? '';
       // Our own resources answer only at their literal path: a disguised spelling (`/%72est/…`) is
       // not routed (fastify would not match it), and is refused rather than sent upstream.
       if (rawPath !== apiPrefix && !rawPath.startsWith(`${apiPrefix}/`)) {
@@ -304,16 +351,21 @@ export function createRequestHandler(
         return;
       }
       context.outcome = 'pending';
+      context.host = requestedHost(req, trustedPeer);
+      setRequestContext(req, context);
       options.api.handle(req, res);
       return;
     }
     if (relative === UI_PATH || relative.startsWith(`${UI_PATH}/`)) {
+      const rawPath = (req.url ?? '').split('?')[0] ?? '';
       if (!rawPath.startsWith(`${uiPrefix}/`)) {
         context.outcome = 'NON_CANONICAL_PATH';
         sendAtlassianError(res, 404, `Use the canonical path ${uiPrefix}/…`);
         return;
       }
       context.outcome = 'ui';
+      context.host = requestedHost(req, trustedPeer);
+      setRequestContext(req, context);
       Promise.resolve(options.ui.handle(req, res, rawPath.slice(uiPrefix.length + 1))).catch(
         (error: unknown) => {
           logger.error({ err: error }, 'UI page failed');
@@ -327,8 +379,6 @@ export function createRequestHandler(
       req.headers.authorization === undefined &&
       req.method === 'POST' &&
       target.matchPath === restSessionLoginPath;
-    void authenticateAndForward(req, res, context, isRestSessionLogin).catch((error: unknown) =>
-      answerFailure(res, context, error),
-    );
+    authenticateAndForward(req, res, context, isRestSessionLogin);
   };
 }

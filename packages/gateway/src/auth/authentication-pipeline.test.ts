@@ -1,0 +1,214 @@
+import { randomBytes } from 'node:crypto';
+import {
+  defaultSettings,
+  generateToken,
+  lockoutStatus,
+  recordFailure,
+  recordSuccess,
+  type FailedLoginState,
+  type LockoutStatus,
+  type Settings,
+} from '@api-token-auth/token-policy';
+import { describe, expect, test } from 'vitest';
+import { createKeyedDigest } from '../crypto/keyed-digest.js';
+import type { ProductUser } from '../product/product.js';
+import type { FailedLoginRepository, TokenRow } from '../store/store.js';
+import { createAuthenticationPipeline, type AuthenticationRequest } from './authentication-pipeline.js';
+import { createLockoutStatusCache } from './lockout-status-cache.js';
+import { compileSettings, type SettingsCache } from './settings-cache.js';
+import { createTokenVerifier } from './token-verifier.js';
+import { createVerifiedTokenCache } from './verified-token-cache.js';
+import { createUserDirectory } from './user-directory.js';
+
+const NOW = new Date('2026-11-28T12:00:00Z');
+const basic = (user: string, secret: string) =>
+  `Basic ${Buffer.from(`${user}:${secret}`).toString('base64')}`;
+
+/** A failed-login store in memory, built on the core's rules as the real one is; it counts its reads. */
+function memoryFailedLogins(): Pick<FailedLoginRepository, 'status' | 'recordFailure' | 'recordSuccess'> & {
+  reads: number;
+} {
+  const states = new Map<string, FailedLoginState>();
+  return {
+    reads: 0,
+    status(keys, now, policy) {
+      this.reads += 1;
+      let combined: LockoutStatus = { locked: false };
+      for (const key of keys) {
+        const status = lockoutStatus(states.get(key), now, policy);
+        if (status.locked && (!combined.locked || status.until > combined.until)) combined = status;
+      }
+      return Promise.resolve(combined);
+    },
+    recordFailure(key, now, policy) {
+      const next = recordFailure(states.get(key), now, policy);
+      states.set(key, next);
+      return Promise.resolve(next);
+    },
+    recordSuccess(key) {
+      states.set(key, recordSuccess(states.get(key)));
+      return Promise.resolve();
+    },
+  };
+}
+
+interface Setup {
+  settings?: Partial<Settings>;
+  owner?: Partial<ProductUser>;
+  expiresAt?: Date | null;
+}
+
+function setUp(setup: Setup = {}) {
+  const settings: Settings = { ...defaultSettings(), ...setup.settings };
+  const compiled = compileSettings(settings);
+  const settingsCache = { current: () => compiled } as unknown as SettingsCache;
+  const generated = generateToken((n) => randomBytes(n));
+  const row: TokenRow = {
+    id: generated.id,
+    owner: 'Alice',
+    name: 'ci',
+    secretHash: `hash-of:${generated.secret}`,
+    createdAt: new Date('2026-11-01T00:00:00Z'),
+    expiresAt: setup.expiresAt ?? null,
+    createdBy: 'Alice',
+    lastUsedAt: null,
+    lastUsedFrom: null,
+  };
+  const calls = { rows: 0, compares: 0, users: 0 };
+  const failedLogins = memoryFailedLogins();
+  const clock = () => new Date(NOW);
+  const now = () => NOW.getTime();
+  const verifier = createTokenVerifier({
+    tokens: {
+      findById: (id) => {
+        calls.rows += 1;
+        return Promise.resolve(id === row.id ? row : null);
+      },
+    },
+    hasher: {
+      compare: (secret, hash) => {
+        calls.compares += 1;
+        return Promise.resolve(hash === `hash-of:${secret}`);
+      },
+    },
+    cache: createVerifiedTokenCache({ now }),
+    digest: createKeyedDigest(),
+    now,
+  });
+  const users = createUserDirectory({
+    product: {
+      lookUpUser: (username) => {
+        calls.users += 1;
+        return Promise.resolve(
+          username.toLowerCase() === 'alice'
+            ? {
+                username: 'Alice',
+                displayName: 'Alice',
+                active: true,
+                groups: ['jira-users'],
+                ...setup.owner,
+              }
+            : null,
+        );
+      },
+    },
+    adminGroups: ['jira-administrators'],
+    now,
+  });
+  const pipeline = createAuthenticationPipeline({
+    settings: settingsCache,
+    failedLogins: createLockoutStatusCache({ failedLogins, now }),
+    verifier,
+    users,
+    clock,
+  });
+  return { pipeline, token: generated.token, calls, failedLogins };
+}
+
+describe('authenticateFromMemory', () => {
+  test('needs no fact for requests without a token or password, and decides as authenticate does', async () => {
+    const { pipeline, calls, failedLogins } = setUp();
+    for (const authorization of [undefined, 'Negotiate abc', 'Basic !!!']) {
+      const request = { authorization, clientIp: '10.0.0.7' };
+      const known = pipeline.authenticateFromMemory(request);
+      expect(known).toBeDefined();
+      expect(known?.decision).toEqual((await pipeline.authenticate(request)).decision);
+    }
+    expect(calls).toEqual({ rows: 0, compares: 0, users: 0 });
+    expect(failedLogins.reads).toBe(0);
+  });
+
+  test('a malformed token needs the lockout status once; then memory refuses it', async () => {
+    const { pipeline, failedLogins } = setUp();
+    const request = { authorization: 'Bearer ata_short', clientIp: '10.0.0.7' };
+    expect(pipeline.authenticateFromMemory(request)).toBeUndefined();
+    const fetched = await pipeline.authenticate(request);
+    expect(fetched.decision).toMatchObject({ outcome: 'reject', code: 'TOKEN_INVALID', countFailure: true });
+    expect(pipeline.authenticateFromMemory(request)).toEqual(fetched);
+    expect(failedLogins.reads).toBe(1);
+  });
+
+  test.each<[string, Setup, string]>([
+    ['a valid token', {}, 'forward-as-user'],
+    ['an inactive owner', { owner: { active: false } }, 'OWNER_INACTIVE'],
+    ['a non-admin while only admins may use tokens', { settings: { adminOnly: true } }, 'ADMIN_ONLY'],
+    ['an expired token', { expiresAt: new Date('2026-11-02T00:00:00Z') }, 'TOKEN_EXPIRED'],
+  ])(
+    '%s: unknown from memory while cold; once warm, the same decision without fetching',
+    async (_name, setup, expected) => {
+      const { pipeline, token, calls, failedLogins } = setUp(setup);
+      for (const authorization of [`Bearer ${token}`, basic('alice', token)]) {
+        const request: AuthenticationRequest = { authorization, clientIp: '::ffff:10.0.0.7' };
+        const cold = await pipeline.authenticate(request);
+        const decided = cold.decision.outcome === 'reject' ? cold.decision.code : cold.decision.outcome;
+        expect(decided).toBe(expected);
+        if (expected !== 'forward-as-user' && expected !== 'ADMIN_ONLY') continue; // refused tokens are not kept warm
+        const before = { ...calls, reads: failedLogins.reads };
+        const warm = pipeline.authenticateFromMemory(request);
+        expect(warm).toEqual(await pipeline.authenticate(request));
+        expect(warm?.clientIp).toBe('10.0.0.7');
+        expect({ ...calls, reads: failedLogins.reads }).toEqual(before);
+      }
+    },
+  );
+
+  test('a token presented with another user name: bob’s counter is read once, then memory refuses it', async () => {
+    const { pipeline, token } = setUp();
+    await pipeline.authenticate({ authorization: `Bearer ${token}`, clientIp: '10.0.0.7' });
+    const request = { authorization: basic('bob', token), clientIp: '10.0.0.7' };
+    expect(pipeline.authenticateFromMemory(request)).toBeUndefined();
+    await pipeline.authenticate(request);
+    const known = pipeline.authenticateFromMemory(request);
+    expect(known?.decision).toMatchObject({
+      outcome: 'reject',
+      code: 'TOKEN_USER_MISMATCH',
+      countFailure: true,
+    });
+    expect(known?.failureKeys).toEqual(['ip:10.0.0.7', 'user:bob']);
+  });
+
+  test('a lock is never answered from memory: the store is read and the answer is 429', async () => {
+    const { pipeline, token } = setUp({
+      settings: { failedLogins: { maxAttempts: 2, windowMinutes: 15, lockoutMinutes: 15 } },
+    });
+    const request = { authorization: `Bearer ${token}`, clientIp: '10.0.0.7' };
+    await pipeline.authenticate(request);
+    expect(pipeline.authenticateFromMemory(request)?.decision.outcome).toBe('forward-as-user');
+    await pipeline.countFailure(['ip:10.0.0.7']);
+    await pipeline.countFailure(['ip:10.0.0.7']);
+    expect(pipeline.authenticateFromMemory(request)).toBeUndefined();
+    expect((await pipeline.authenticate(request)).decision).toMatchObject({
+      outcome: 'reject',
+      code: 'LOCKED_OUT',
+    });
+  });
+
+  test('a cold token is left to authenticate, which compares it once', async () => {
+    const { pipeline, token, calls } = setUp();
+    const request = { authorization: `Bearer ${token}`, clientIp: '10.0.0.7' };
+    expect(pipeline.authenticateFromMemory(request)).toBeUndefined();
+    expect(calls.compares).toBe(0);
+    await Promise.all([pipeline.authenticate(request), pipeline.authenticate(request)]);
+    expect(calls.compares).toBe(1);
+  });
+});

@@ -1,0 +1,132 @@
+import { Writable } from 'node:stream';
+import pino from 'pino';
+import { afterEach, describe, expect, test, vi } from 'vitest';
+import {
+  createAccessLog,
+  createLogger,
+  flushAccessLines,
+  logAccess,
+  pathForLog,
+  type AccessLogEntry,
+} from './logger.js';
+
+/** A destination that keeps what pino writes, as text. */
+function capture(): { stream: Writable; text: () => string } {
+  let text = '';
+  const stream = new Writable({
+    write(chunk: Buffer | string, _encoding, done) {
+      text += chunk.toString();
+      done();
+    },
+  });
+  return { stream, text: () => text };
+}
+
+const lines = (text: string) => text.split('\n').filter((line) => line !== '');
+
+const ENTRY: AccessLogEntry = {
+  method: 'GET',
+  path: '/rest/api/2/issue/X-1',
+  status: 200,
+  outcome: 'forward-as-user',
+  ms: 3.14159,
+  clientIp: '10.0.0.7',
+  user: 'alice',
+};
+
+afterEach(() => {
+  vi.useRealTimers();
+});
+
+describe('createAccessLog', () => {
+  test.each<[string, AccessLogEntry]>([
+    ['a plain line', ENTRY],
+    ['nulls', { ...ENTRY, clientIp: null, user: null }],
+    [
+      'text that needs escaping',
+      { ...ENTRY, path: '/a"b\\c\u0001\ud800é', user: 'DOMAIN\\Zoë "quoted"', outcome: 'TOKEN_INVALID' },
+    ],
+    ['a 5xx with a long time', { ...ENTRY, status: 502, ms: 123456.789 }],
+  ])('writes %s exactly as pino would (fields, order, JSON)', (_name, entry) => {
+    const fast = capture();
+    const slow = capture();
+    const fastLogger = createLogger({ destination: fast.stream, base: { product: 'jira' } });
+    const slowLogger = pino(
+      { base: { service: 'api-token-auth', product: 'jira' }, timestamp: pino.stdTimeFunctions.isoTime },
+      slow.stream,
+    );
+    createAccessLog(fastLogger)(entry);
+    logAccess(slowLogger, entry);
+    flushAccessLines(fastLogger);
+    const [fastLine] = lines(fast.text());
+    const [slowLine] = lines(slow.text());
+    const withoutTime = (line: string | undefined) => line?.replace(/"time":"[^"]+"/, '"time":"T"');
+    expect(withoutTime(fastLine)).toBe(withoutTime(slowLine));
+    expect(JSON.parse(fastLine ?? '')).toMatchObject({
+      level: 30,
+      msg: 'request',
+      service: 'api-token-auth',
+    });
+    expect(Date.parse((JSON.parse(fastLine ?? '') as { time: string }).time)).not.toBeNaN();
+  });
+
+  test('batches lines and writes them within 100 ms', async () => {
+    vi.useFakeTimers();
+    const out = capture();
+    const logger = createLogger({ destination: out.stream });
+    const access = createAccessLog(logger);
+    access(ENTRY);
+    access({ ...ENTRY, path: '/second' });
+    expect(out.text()).toBe('');
+    await vi.advanceTimersByTimeAsync(100);
+    expect(lines(out.text()).map((line) => (JSON.parse(line) as { path: string }).path)).toEqual([
+      ENTRY.path,
+      '/second',
+    ]);
+  });
+
+  test('keeps the log in order: another line takes the pending access lines with it', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.stream });
+    createAccessLog(logger)(ENTRY);
+    logger.warn('something else');
+    const messages = lines(out.text()).map((line) => (JSON.parse(line) as { msg: string }).msg);
+    expect(messages).toEqual(['request', 'something else']);
+  });
+
+  test('writes nothing above info, and follows a level changed later', () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.stream, level: 'warn' });
+    const access = createAccessLog(logger);
+    access(ENTRY);
+    flushAccessLines(logger);
+    expect(out.text()).toBe('');
+    logger.level = 'info';
+    access(ENTRY);
+    flushAccessLines(logger);
+    expect(lines(out.text())).toHaveLength(1);
+  });
+
+  test('a logger not made by createLogger still gets its lines, through pino', () => {
+    const out = capture();
+    const logger = pino({ base: null, timestamp: false }, out.stream);
+    createAccessLog(logger)(ENTRY);
+    expect(JSON.parse(lines(out.text())[0] ?? '')).toEqual({ level: 30, ...ENTRY, ms: 3.14, msg: 'request' });
+  });
+});
+
+describe('pathForLog', () => {
+  test.each([
+    ['/rest/api/2/issue/X-1?os_password=secret', '/rest/api/2/issue/X-1'],
+    ['/a#frag?x', '/a'],
+    ['/a?x#frag', '/a'],
+    ['/plain', '/plain'],
+    [undefined, ''],
+  ])('%j → %j', (url, expected) => {
+    expect(pathForLog(url)).toBe(expected);
+  });
+
+  test('caps long paths', () => {
+    expect(pathForLog(`/${'a'.repeat(600)}`)).toHaveLength(513);
+  });
+});
