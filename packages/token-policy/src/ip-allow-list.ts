@@ -46,6 +46,8 @@ export type ParseIpAllowListResult = { ok: true; list: IpAllowList } | { ok: fal
 export type ParseIpRuleResult = { ok: true; rule: IpRule } | { ok: false; message: string };
 
 const MAX_RULE_LENGTH = 100;
+/** Client addresses whose answer a compiled list remembers. */
+const MAX_REMEMBERED_ANSWERS = 4096;
 const USAGE = 'enter an address (10.0.0.1), a CIDR block (10.0.0.0/8) or a range (10.0.0.1-10.0.0.9)';
 
 function quote(text: string): string {
@@ -280,13 +282,28 @@ export function parseIpAllowList(entries: readonly string[]): ParseIpAllowListRe
   const table4 = compile(v4, (value) => value + 1);
   const table6 = compile(v6, (value) => value + 1n);
   const empty = normalised.length === 0;
+  function decide(ip: string): boolean {
+    const client = parseClientAddress(ip);
+    if (client === null) return false;
+    if (empty) return true;
+    return client.family === 4 ? contains(table4, client.value) : contains(table6, client.value);
+  }
+  // The same few client addresses ask again and again (the gateway asks on every request): answers
+  // are remembered per address text. The list never changes, so neither does an answer; the memo is
+  // emptied when full, so odd addresses cannot make it grow.
+  const answers = new Map<string, boolean>();
   const list: IpAllowList = Object.freeze({
     entries: Object.freeze(normalised),
     allows(ip: string): boolean {
-      const client = parseClientAddress(ip);
-      if (client === null) return false;
-      if (empty) return true;
-      return client.family === 4 ? contains(table4, client.value) : contains(table6, client.value);
+      let answer = answers.get(ip);
+      if (answer === undefined) {
+        answer = decide(ip);
+        if (typeof ip === 'string') {
+          if (answers.size >= MAX_REMEMBERED_ANSWERS) answers.clear();
+          answers.set(ip, answer);
+        }
+      }
+      return answer;
     },
   });
   return { ok: true, list };

@@ -98,6 +98,11 @@ export async function startChild<Ready extends ReadyMessage = ReadyMessage>(
   if (profileDir !== undefined && profileDir !== '' && (name === 'gateway' || name === 'bare-proxy')) {
     execArgv.push('--cpu-prof', `--cpu-prof-dir=${profileDir}`);
   }
+  // `BENCH_PROXY_NODE_FLAGS="--flag …"`: extra V8/Node flags for the gateways and the bare proxy alike.
+  const proxyFlags = process.env.BENCH_PROXY_NODE_FLAGS;
+  if (proxyFlags !== undefined && proxyFlags.trim() !== '' && (name === 'gateway' || name === 'bare-proxy')) {
+    execArgv.push(...proxyFlags.trim().split(/\s+/));
+  }
   const stderr = options.stderrFile === undefined ? 'ignore' : openSync(options.stderrFile, 'a');
   const child: ChildProcess = fork(file, [], {
     cwd: BENCH_ROOT,

@@ -7,13 +7,13 @@ import { tmpdir } from 'node:os';
 
 /** The benchmark's settings. */
 export interface BenchSettings {
-  /** Measured seconds per case and round (`BENCH_DURATION`, default 4). */
+  /** Measured seconds per case and round (`BENCH_DURATION`, default 3). */
   durationSeconds: number;
   /** Warm-up seconds before a case's first round (`BENCH_WARMUP`, default 3; later rounds get a third). */
   warmupSeconds: number;
   /** Concurrent connections of the load generator (`BENCH_CONNECTIONS`, default 10). */
   connections: number;
-  /** Rounds over all cases, interleaved so slow phases of a shared machine hit every case (`BENCH_ROUNDS`, default 2). */
+  /** Rounds over all cases, interleaved so slow phases of a shared machine hit every case (`BENCH_ROUNDS`, default 3). */
   rounds: number;
   /** Where the gateways keep their SQLite files (`BENCH_DB_DIR`, default the OS temp directory). */
   databaseDir: string;
@@ -41,10 +41,10 @@ function positive(env: NodeJS.ProcessEnv, name: string, fallback: number, intege
  */
 export function readBenchSettings(env: NodeJS.ProcessEnv): BenchSettings {
   return {
-    durationSeconds: positive(env, 'BENCH_DURATION', 4),
+    durationSeconds: positive(env, 'BENCH_DURATION', 3),
     warmupSeconds: positive(env, 'BENCH_WARMUP', 3),
     connections: positive(env, 'BENCH_CONNECTIONS', 10, true),
-    rounds: positive(env, 'BENCH_ROUNDS', 2, true),
+    rounds: positive(env, 'BENCH_ROUNDS', 3, true),
     databaseDir: env.BENCH_DB_DIR ?? tmpdir(),
     seedDir: env.BENCH_SEED_DIR ?? (existsSync('/dev/shm') ? '/dev/shm' : tmpdir()),
     largeStoreTokens: positive(env, 'BENCH_TOKENS', 100_000, true),

@@ -68,7 +68,13 @@ export function createLastUseRecorder(options: LastUseRecorderOptions): LastUseR
 
   return {
     record(tokenId, at, from) {
-      pending.set(tokenId, { at, from });
+      const use = pending.get(tokenId);
+      // A busy token updates its pending use in place: no allocation per request.
+      if (use === undefined) pending.set(tokenId, { at, from });
+      else {
+        use.at = at;
+        use.from = from;
+      }
     },
     pending: (tokenId) => pending.get(tokenId),
     forget(tokenId) {

@@ -32,7 +32,7 @@ export interface ForwardOptions {
    * Headers to send upstream, overriding every client copy of the same name (any case). Use it for the
    * identity header, the shared secret, and an `X-Forwarded-For` chain when trusted proxies are kept.
    */
-  setHeaders?: Record<string, string>;
+  setHeaders?: Readonly<Record<string, string>>;
   /** Header names (any case) of which every client copy is dropped, e.g. `authorization`. */
   removeHeaders?: readonly string[];
   /**

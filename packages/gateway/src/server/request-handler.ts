@@ -151,6 +151,20 @@ export function createRequestHandler(
     else metrics?.upstream(result.upstreamMs);
   }
 
+  /** The headers naming a user upstream, built once per user (the proxy only reads them). */
+  const identityHeaders = new Map<string, Readonly<Record<string, string>>>();
+  function identityHeadersOf(username: string): Readonly<Record<string, string>> {
+    let headers = identityHeaders.get(username);
+    if (headers === undefined) {
+      const built: Record<string, string> = { [options.identityHeader]: headerValue(username) };
+      if (options.identitySecret !== null) built[IDENTITY_SECRET_HEADER] = options.identitySecret;
+      headers = Object.freeze(built);
+      if (identityHeaders.size >= 10_000) identityHeaders.clear();
+      identityHeaders.set(username, headers);
+    }
+    return headers;
+  }
+
   function forwarded(context: RequestContext): (result: ForwardResult) => void {
     return (result) => noteForward(context, result);
   }
@@ -174,15 +188,13 @@ export function createRequestHandler(
         context.outcome = 'forward-as-user';
         context.user = decision.username;
         options.lastUse.record(decision.tokenId, auth.now, auth.clientIp);
-        const setHeaders: Record<string, string> =
-          options.identitySecret === null
-            ? { [options.identityHeader]: headerValue(decision.username) }
-            : {
-                [options.identityHeader]: headerValue(decision.username),
-                [IDENTITY_SECRET_HEADER]: options.identitySecret,
-              };
         return proxy
-          .forward(req, res, { clientIp: auth.clientIp, proto, setHeaders, removeHeaders: removedForUser })
+          .forward(req, res, {
+            clientIp: auth.clientIp,
+            proto,
+            setHeaders: identityHeadersOf(decision.username),
+            removeHeaders: removedForUser,
+          })
           .then(forwarded(context));
       }
       case 'forward-unchanged': {
