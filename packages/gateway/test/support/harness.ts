@@ -15,7 +15,7 @@ import {
   type RunningGateway,
   type StartGatewayOptions,
 } from '../../src/gateway.js';
-import { createLogger } from '../../src/log/logger.js';
+import { createLogger, flushAccessLines } from '../../src/log/logger.js';
 import { startEchoUpstream, type EchoUpstream, type EchoedRequest } from './echo-upstream.js';
 import { createFakeProduct, type FakeProduct } from './fake-product.js';
 
@@ -139,7 +139,11 @@ export async function startHarness(options: HarnessOptions = {}): Promise<Harnes
     upstream,
     config,
     dataDir,
-    logLines,
+    /** Every line so far, access lines still waiting in their batch included. */
+    get logLines() {
+      flushAccessLines(logger);
+      return logLines;
+    },
     advance(ms) {
       offsetMs += ms;
     },
