@@ -1,6 +1,6 @@
 /**
  * Token verification for the `token` stage of the decision: the stored record plus "does the
- * presented secret match its hash". Cost model (issue 3, issue 6): a warm token is one HMAC and one
+ * presented secret match its hash". Cost model (issue 3, issue 6): a warm token is one keyed SHA-256 and one
  * map look-up; a cold token is one storage read and exactly one bcrypt compare per (token, process)
  * within the cache lifetime, however many requests present it at once.
  */
@@ -35,7 +35,7 @@ export interface TokenVerifierOptions {
   tokens: Pick<TokenRepository, 'findById'>;
   hasher: SecretComparer;
   cache: VerifiedTokenCache;
-  /** Keyed digest (HMAC with a per-process key) of the whole presented token: the cache key. */
+  /** Keyed digest (SHA-256 over a per-process key and the text) of the whole presented token: the cache key. */
   digest: (text: string) => string;
   /** Epoch milliseconds. */
   now: () => number;

@@ -131,8 +131,11 @@ describe('secret comparisons are constant-time', () => {
     expect(hasher).toMatch(/bcrypt\.hashSync\(job\.secret, job\.cost\)/);
     const verifier = read('packages/gateway/src/auth/token-verifier.ts');
     expect(verifier).toMatch(/options\.hasher\.compare\(token\.secret, row\.secretHash\)/);
-    // The verified-token cache is keyed by an HMAC of id and secret, so a hit reveals nothing a guess controls.
+    // The verified-token cache is keyed by a keyed SHA-256 of id and secret (a random per-process key
+    // before the text), so a hit reveals nothing a guess controls.
     expect(verifier).toMatch(/options\.digest\(`\$\{token\.id\}:\$\{token\.secret\}`\)/);
-    expect(read('packages/gateway/src/crypto/keyed-digest.ts')).toMatch(/createHmac\('sha256', secretKey\)/);
+    const digest = read('packages/gateway/src/crypto/keyed-digest.ts');
+    expect(digest).toMatch(/hash\('sha256', prefix \+ text, 'base64url'\)/);
+    expect(digest).toMatch(/key: Buffer = randomBytes\(32\)/);
   });
 });
