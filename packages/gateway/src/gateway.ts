@@ -181,6 +181,8 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       }),
       digest: createKeyedDigest(),
       now,
+      // Busy tokens are renewed (a row read, no bcrypt) in the last quarter of their cache lifetime.
+      ...(tuning.verifiedTokenTtlMs === undefined ? {} : { renewAfterMs: tuning.verifiedTokenTtlMs * 0.75 }),
       ...(metrics === undefined
         ? {}
         : { onCacheHit: metrics.verifiedCacheHit, onCacheMiss: metrics.verifiedCacheMiss }),

@@ -109,3 +109,58 @@ describe('token verifier', () => {
     expect(s.cache.size).toBe(0);
   });
 });
+
+describe('renewal of busy tokens', () => {
+  const token = { id: 'id1', secret: 'right' };
+
+  test('a hit in the last quarter of the lifetime renews the entry by a row read, without bcrypt', async () => {
+    const s = setUp();
+    await s.verifier.verify(token);
+    expect(s.counts).toEqual({ compares: 1, reads: 1 });
+    s.advance(44_000);
+    expect(s.verifier.cached(token)).toBeDefined();
+    await Promise.resolve();
+    expect(s.counts.reads).toBe(1); // not yet due
+    s.advance(2_000);
+    expect(s.verifier.cached(token)).toBeDefined();
+    expect(s.verifier.cached(token)).toBeDefined(); // one renewal at a time
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.counts).toEqual({ compares: 1, reads: 2 });
+    // 60 s after the compare, the renewed entry is still warm; without renewal it would have expired.
+    s.advance(30_000);
+    expect(s.verifier.cached(token)).toBeDefined();
+    expect(s.counts.compares).toBe(1);
+  });
+
+  test('a deleted row ends the entry at renewal, so the next request is checked cold', async () => {
+    const s = setUp();
+    await s.verifier.verify(token);
+    s.rows.delete('id1');
+    s.advance(50_000);
+    expect(s.verifier.cached(token)).toBeDefined(); // still within its lifetime
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.verifier.cached(token)).toBeUndefined();
+    expect((await s.verifier.verify(token)).record).toBeNull();
+  });
+
+  test('a row whose hash changed ends the entry at renewal', async () => {
+    const s = setUp();
+    await s.verifier.verify(token);
+    s.rows.set('id1', { ...(s.rows.get('id1') as TokenRow), secretHash: 'hash-of-other' });
+    s.advance(50_000);
+    s.verifier.cached(token);
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.verifier.cached(token)).toBeUndefined();
+    expect((await s.verifier.verify(token)).secretMatches).toBe(false);
+  });
+
+  test('an entry invalidated while its renewal reads is not brought back', async () => {
+    const s = setUp();
+    await s.verifier.verify(token);
+    s.advance(50_000);
+    s.verifier.cached(token);
+    s.verifier.invalidateToken('id1');
+    await new Promise((resolve) => setImmediate(resolve));
+    expect(s.verifier.cached(token)).toBeUndefined();
+  });
+});

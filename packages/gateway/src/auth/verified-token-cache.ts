@@ -8,8 +8,10 @@ import type { TokenFacts } from '@api-token-auth/token-policy';
 
 /** What a cache hit knows: the token's policy facts and when its secret was verified. */
 export interface VerifiedToken extends TokenFacts {
-  /** Epoch milliseconds of the successful compare. */
+  /** Epoch milliseconds of the successful compare (or of the row read that renewed it). */
   verifiedAt: number;
+  /** The stored bcrypt hash the secret matched: a renewal checks that the row still has it. */
+  secretHash: string;
 }
 
 /** Options of {@link createVerifiedTokenCache}. */
@@ -25,6 +27,8 @@ export interface VerifiedTokenCacheOptions {
 export interface VerifiedTokenCache {
   get(key: string): VerifiedToken | undefined;
   set(key: string, value: VerifiedToken): void;
+  /** Drops one entry. */
+  delete(key: string): void;
   /** Drops every entry of this token id. */
   invalidateToken(tokenId: string): void;
   /** Drops every entry of tokens owned by `owner` (case-insensitive). */
@@ -98,6 +102,7 @@ export function createVerifiedTokenCache(options: VerifiedTokenCacheOptions): Ve
       index(byToken, value.id, key);
       index(byOwner, value.owner.toLowerCase(), key);
     },
+    delete: remove,
     invalidateToken(tokenId) {
       removeAll(byToken.get(tokenId));
     },

@@ -34,8 +34,8 @@ export async function runColdTokenCheck(
   const url = `${gateway.url}${PATH}`;
   const warmHeaders = { authorization: `Bearer ${warm.token}` };
 
-  // The warm token is verified here; its cache entry lives 60 s, then one comparison renews it.
-  const warmVerifiedAt = performance.now();
+  // The warm token is verified here. Its cache entry lives 60 s and, being busy, is renewed before it
+  // expires by a row read without a comparison: every comparison counted below is a cold token's.
   await runLoad({
     url,
     headers: warmHeaders,
@@ -76,12 +76,11 @@ export async function runColdTokenCheck(
   coldDone();
   const warmResult = await warmClient;
   const after = await gateway.bcryptComparisons();
-  const renewals = Math.floor((performance.now() - warmVerifiedAt) / 60_000);
   await gateway.stop();
 
   const answers = both.filter((_, index) => index % 2 === 0);
   const again = both.filter((_, index) => index % 2 === 1);
-  const compared = after - before - renewals;
+  const compared = after - before;
   const allOk = both.every((answer) => answer.status === 200);
   const coldLatencies = answers.map((answer) => answer.ms);
   const table = markdownTable(
@@ -117,7 +116,7 @@ export async function runColdTokenCheck(
     text: [
       `Cold tokens: ${COLD_TOKENS} distinct tokens used once each while a warm client (${settings.connections} connections) keeps going`,
       table,
-      `  answers: ${statusSummary(answers)} (second use, right after: ${statusSummary(again)}); bcrypt comparisons: ${after - before}, of which ${renewals} renewed the warm token's 60 s cache entry (the cold phase took ${coldSeconds.toFixed(0)} s)`,
+      `  answers: ${statusSummary(answers)} (second use, right after: ${statusSummary(again)}); bcrypt comparisons: ${compared} (the warm token's cache entry is renewed without one; the cold phase took ${coldSeconds.toFixed(0)} s)`,
     ].join('\n'),
     verdicts: [
       {
