@@ -5,6 +5,7 @@
  * within the cache lifetime, however many requests present it at once.
  */
 import type { ParsedToken, TokenFacts } from '@api-token-auth/token-policy';
+import { constantTimeEqual } from '../crypto/keyed-digest.js';
 import type { TokenRepository, TokenRow } from '../store/store.js';
 import { createSingleFlight } from './single-flight.js';
 import type { VerifiedToken, VerifiedTokenCache } from './verified-token-cache.js';
@@ -98,7 +99,8 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
         (row) => {
           // Invalidated meanwhile (a deletion through this process): nothing to renew.
           if (options.cache.get(key) !== hit) return;
-          if (row === null || row.secretHash !== hit.secretHash) {
+          // Constant-time like every comparison of secret material, though both sides are stored hashes.
+          if (row === null || !constantTimeEqual(row.secretHash, hit.secretHash)) {
             options.cache.delete(key);
             return;
           }
