@@ -151,6 +151,31 @@ export function createRequestHandler(
     else metrics?.upstream(result.upstreamMs);
   }
 
+  /**
+   * Our own resources and pages answer only at their literal path: a disguised spelling (`/%72est/…`)
+   * is not routed (fastify would not match it) and is refused rather than sent upstream. For a request
+   * that may enter, records the facts its handler reads and returns the raw path; otherwise answers
+   * 404 and returns `null`.
+   */
+  function enterOwnPath(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: RequestContext,
+    trustedPeer: boolean,
+    prefix: string,
+    prefixItself: boolean,
+  ): string | null {
+    const rawPath = (req.url ?? '').split('?')[0] ?? '';
+    if (!(prefixItself && rawPath === prefix) && !rawPath.startsWith(`${prefix}/`)) {
+      context.outcome = 'NON_CANONICAL_PATH';
+      sendAtlassianError(res, 404, `Use the canonical path ${prefix}/…`);
+      return null;
+    }
+    context.host = requestedHost(req, trustedPeer);
+    setRequestContext(req, context);
+    return rawPath;
+  }
+
   /** The headers naming a user upstream, built once per user (the proxy only reads them). */
   const identityHeaders = new Map<string, Readonly<Record<string, string>>>();
   function identityHeadersOf(username: string): Readonly<Record<string, string>> {
@@ -354,30 +379,15 @@ export function createRequestHandler(
 
     const relative = target.contextRelative;
     if (relative === MANAGEMENT_API_PATH || relative.startsWith(`${MANAGEMENT_API_PATH}/`)) {
-      const rawPath = (req.url ?? '').split('?')[0] ?? '';
-      // Our own resources answer only at their literal path: a disguised spelling (`/%72est/…`) is
-      // not routed (fastify would not match it), and is refused rather than sent upstream.
-      if (rawPath !== apiPrefix && !rawPath.startsWith(`${apiPrefix}/`)) {
-        context.outcome = 'NON_CANONICAL_PATH';
-        sendAtlassianError(res, 404, `Use the canonical path ${apiPrefix}/…`);
-        return;
-      }
+      if (enterOwnPath(req, res, context, trustedPeer, apiPrefix, true) === null) return;
       context.outcome = 'pending';
-      context.host = requestedHost(req, trustedPeer);
-      setRequestContext(req, context);
       options.api.handle(req, res);
       return;
     }
     if (relative === UI_PATH || relative.startsWith(`${UI_PATH}/`)) {
-      const rawPath = (req.url ?? '').split('?')[0] ?? '';
-      if (!rawPath.startsWith(`${uiPrefix}/`)) {
-        context.outcome = 'NON_CANONICAL_PATH';
-        sendAtlassianError(res, 404, `Use the canonical path ${uiPrefix}/…`);
-        return;
-      }
+      const rawPath = enterOwnPath(req, res, context, trustedPeer, uiPrefix, false);
+      if (rawPath === null) return;
       context.outcome = 'ui';
-      context.host = requestedHost(req, trustedPeer);
-      setRequestContext(req, context);
       Promise.resolve(options.ui.handle(req, res, rawPath.slice(uiPrefix.length + 1))).catch(
         (error: unknown) => {
           logger.error({ err: error }, 'UI page failed');
