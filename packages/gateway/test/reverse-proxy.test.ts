@@ -2,6 +2,7 @@ import { createHash, randomBytes } from 'node:crypto';
 import * as http from 'node:http';
 import * as net from 'node:net';
 import { afterAll, afterEach, beforeAll, describe, expect, test } from 'vitest';
+import { createReverseProxy } from '../src/proxy/reverse-proxy.js';
 import type { ForwardResult } from '../src/proxy/types.js';
 import {
   headerValues,
@@ -676,6 +677,36 @@ describe('request smuggling', () => {
     await new Promise((resolve) => setTimeout(resolve, 100));
     expect(upstream.requests.slice(before).filter((r) => r.url.includes('smuggled'))).toEqual([]);
     expect(upstream.requests.length - before).toBe(0);
+  });
+});
+
+describe('relay', () => {
+  test('reports each result to its callback exactly once, as forward resolves it', async () => {
+    const proxy = createReverseProxy({ upstreamUrl: upstream.url });
+    const reports: ForwardResult[][] = [];
+    const server = http.createServer((req, res) => {
+      const mine: ForwardResult[] = [];
+      reports.push(mine);
+      proxy.relay(req, res, { clientIp: '127.0.0.1', proto: 'http' }, (result) => mine.push(result));
+    });
+    const port = await listen(server);
+    try {
+      upstream.handle((_req, res) => res.end('relayed'));
+      const answered = await send(port, { path: '/jira/relay' });
+      expect(answered.body.toString()).toBe('relayed');
+      const refused = await send(port, { path: '*', method: 'OPTIONS' });
+      expect(refused.status).toBe(400);
+      await waitFor(() => reports.length === 2 && reports.every((mine) => mine.length > 0));
+      // Late duplicates would show up here.
+      await new Promise((resolve) => setTimeout(resolve, 50));
+      expect(reports.map((mine) => mine.length)).toEqual([1, 1]);
+      expect(reports[0]?.[0]).toMatchObject({ status: 200 });
+      expect(reports[1]?.[0]).toEqual({ error: 'BAD_REQUEST_TARGET', status: 400 });
+    } finally {
+      server.closeAllConnections();
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+      await proxy.close();
+    }
   });
 });
 

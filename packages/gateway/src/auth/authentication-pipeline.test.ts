@@ -1,6 +1,9 @@
 import { randomBytes } from 'node:crypto';
 import {
+  canonicalIp,
+  classifyAuthorization,
   defaultSettings,
+  failureKeys,
   generateToken,
   lockoutStatus,
   recordFailure,
@@ -27,12 +30,16 @@ const basic = (user: string, secret: string) =>
 /** A failed-login store in memory, built on the core's rules as the real one is; it counts its reads. */
 function memoryFailedLogins(): Pick<FailedLoginRepository, 'status' | 'recordFailure' | 'recordSuccess'> & {
   reads: number;
+  /** The keys of every status read, in order. */
+  readKeys: string[][];
 } {
   const states = new Map<string, FailedLoginState>();
   return {
     reads: 0,
+    readKeys: [],
     status(keys, now, policy) {
       this.reads += 1;
+      this.readKeys.push([...keys]);
       let combined: LockoutStatus = { locked: false };
       for (const key of keys) {
         const status = lockoutStatus(states.get(key), now, policy);
@@ -56,6 +63,8 @@ interface Setup {
   settings?: Partial<Settings>;
   owner?: Partial<ProductUser>;
   expiresAt?: Date | null;
+  /** The lockout cache's reuse of "not locked" (default: its own default). */
+  lockoutTtlMs?: number;
 }
 
 function setUp(setup: Setup = {}) {
@@ -117,7 +126,11 @@ function setUp(setup: Setup = {}) {
   });
   const pipeline = createAuthenticationPipeline({
     settings: settingsCache,
-    failedLogins: createLockoutStatusCache({ failedLogins, now }),
+    failedLogins: createLockoutStatusCache({
+      failedLogins,
+      now,
+      ...(setup.lockoutTtlMs === undefined ? {} : { ttlMs: setup.lockoutTtlMs }),
+    }),
     verifier,
     users,
     clock,
@@ -201,6 +214,35 @@ describe('authenticateFromMemory', () => {
       outcome: 'reject',
       code: 'LOCKED_OUT',
     });
+  });
+
+  test('the lockout status is read under the core’s failure keys, for any address and user name', async () => {
+    // No reuse of "not locked": every attempt that needs the status reads it, and shows its keys.
+    const { pipeline, token, failedLogins } = setUp({ lockoutTtlMs: 0 });
+    const authorizations = [
+      `Bearer ${token}`,
+      basic('alice', token),
+      basic('ALICE', token),
+      basic('Ängström', token),
+      basic('bob', 'a password'),
+      'Bearer ata_short',
+      basic('carol', 'ata_short'),
+    ];
+    const addresses = ['10.0.0.7', '::ffff:10.0.0.7', '2001:DB8::1', '10.0.0.8'];
+    for (let round = 0; round < 2; round++) {
+      for (const clientIp of addresses) {
+        for (const authorization of authorizations) {
+          failedLogins.readKeys.length = 0;
+          await pipeline.authenticate({ authorization, clientIp });
+          const expected = failureKeys(
+            classifyAuthorization(authorization),
+            canonicalIp(clientIp) ?? clientIp,
+          );
+          expect(failedLogins.readKeys.length, `${authorization} from ${clientIp}`).toBeGreaterThan(0);
+          for (const keys of failedLogins.readKeys) expect(keys).toEqual(expected);
+        }
+      }
+    }
   });
 
   test('a cold token is left to authenticate, which compares it once', async () => {

@@ -149,8 +149,30 @@ export function createAuthenticationPipeline(options: AuthenticationPipelineOpti
     return { credential, clientIp, input };
   }
 
-  function lockoutKeys(attempt: Attempt): string[] {
-    return failureKeys(attempt.credential, attempt.clientIp);
+  /**
+   * `failureKeys(credential, clientIp)` of recent requests, by address and then by user name (the only
+   * parts of a credential the keys are made from): the warm path reads the lockout status of the same
+   * few keys on every request, and building them anew (parsing the address, normalising the name) is
+   * work for nothing. Emptied when large; the arrays are frozen because they are shared.
+   */
+  const lockoutKeyMemo = new Map<string, Map<string, readonly string[]>>();
+
+  function lockoutKeys(attempt: Attempt): readonly string[] {
+    const { credential, clientIp } = attempt;
+    const username = 'username' in credential ? (credential.username ?? '') : '';
+    let byUsername = lockoutKeyMemo.get(clientIp);
+    if (byUsername === undefined) {
+      if (lockoutKeyMemo.size >= 10_000) lockoutKeyMemo.clear();
+      byUsername = new Map();
+      lockoutKeyMemo.set(clientIp, byUsername);
+    }
+    let keys = byUsername.get(username);
+    if (keys === undefined) {
+      keys = Object.freeze(failureKeys(credential, clientIp));
+      if (byUsername.size >= 1_000) byUsername.clear();
+      byUsername.set(username, keys);
+    }
+    return keys;
   }
 
   function conclude(attempt: Attempt, decision: FinalDecision): Authentication {

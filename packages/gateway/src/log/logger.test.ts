@@ -1,10 +1,12 @@
 import { Writable } from 'node:stream';
+import fc from 'fast-check';
 import pino from 'pino';
 import { afterEach, describe, expect, test, vi } from 'vitest';
 import {
   createAccessLog,
   createLogger,
   flushAccessLines,
+  isoTimeOf,
   logAccess,
   pathForLog,
   type AccessLogEntry,
@@ -128,5 +130,21 @@ describe('pathForLog', () => {
 
   test('caps long paths', () => {
     expect(pathForLog(`/${'a'.repeat(600)}`)).toHaveLength(513);
+  });
+});
+
+describe('isoTimeOf', () => {
+  test('equals Date#toISOString for any time, in any order of calls', () => {
+    const instant = fc.oneof(
+      fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), // years 0000 to 9999
+      fc.integer({ min: 1_700_000_000_000, max: 1_700_000_003_000 }), // neighbours within seconds
+      fc.constantFrom(0, -1, 999, 1000, -1000, -1001, 8.64e15, -8.64e15), // edges, extended years
+    );
+    fc.assert(
+      fc.property(fc.array(instant, { minLength: 1, maxLength: 20 }), (times) => {
+        for (const time of times) expect(isoTimeOf(time)).toBe(new Date(time).toISOString());
+      }),
+      { numRuns: 500 },
+    );
   });
 });

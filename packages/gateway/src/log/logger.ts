@@ -179,17 +179,24 @@ export function pathForLog(rawUrl: string | undefined): string {
   return path.length > 512 ? `${path.slice(0, 512)}…` : path;
 }
 
-/** ISO time of the current millisecond, reused by every line written within it. */
-let isoMillisecond = -1;
-let isoText = '';
+/** `YYYY-MM-DDTHH:MM:SS.` of the second last asked for, and where that second starts (epoch ms). */
+let isoSecondStart = Number.NaN;
+let isoSecondText = '';
 
-function isoNow(): string {
-  const now = Date.now();
-  if (now !== isoMillisecond) {
-    isoMillisecond = now;
-    isoText = new Date(now).toISOString();
+/**
+ * `new Date(epochMs).toISOString()`, with the text up to the second reused while it lasts: the access
+ * log asks for the time of every request, and a `Date` and its formatting per request showed in the
+ * issue 6 profile.
+ */
+export function isoTimeOf(epochMs: number): string {
+  let intoSecond = epochMs - isoSecondStart;
+  if (!(intoSecond >= 0 && intoSecond < 1000)) {
+    intoSecond = ((epochMs % 1000) + 1000) % 1000;
+    isoSecondStart = epochMs - intoSecond;
+    // Always ends in `.000Z` for a whole second, whatever the year's format.
+    isoSecondText = new Date(isoSecondStart).toISOString().slice(0, -4);
   }
-  return isoText;
+  return `${isoSecondText}${intoSecond < 10 ? '00' : intoSecond < 100 ? '0' : ''}${intoSecond}Z`;
 }
 
 /**
@@ -216,7 +223,7 @@ export function createAccessLog(logger: Logger): (entry: AccessLogEntry) => void
   return (entry) => {
     if (logger.levelVal > INFO) return;
     batch.append(
-      `{"level":30,"time":"${isoNow()}"${bindings},"method":${jsonText(entry.method)},"path":${jsonText(entry.path)},"status":${entry.status},"outcome":${jsonText(entry.outcome)},"ms":${Math.round(entry.ms * 100) / 100},"clientIp":${entry.clientIp === null ? 'null' : jsonText(entry.clientIp)},"user":${entry.user === null ? 'null' : jsonText(entry.user)},"msg":"request"}\n`,
+      `{"level":30,"time":"${isoTimeOf(Date.now())}"${bindings},"method":${jsonText(entry.method)},"path":${jsonText(entry.path)},"status":${entry.status},"outcome":${jsonText(entry.outcome)},"ms":${Math.round(entry.ms * 100) / 100},"clientIp":${entry.clientIp === null ? 'null' : jsonText(entry.clientIp)},"user":${entry.user === null ? 'null' : jsonText(entry.user)},"msg":"request"}\n`,
     );
   };
 }

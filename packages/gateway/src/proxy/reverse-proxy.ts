@@ -82,9 +82,12 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     private readonly req: IncomingMessage,
     private readonly res: ServerResponse,
     private readonly options: ForwardOptions,
-    private readonly resolve: (result: ForwardResult) => void,
+    private readonly done: (result: ForwardResult) => void,
   ) {
-    res.on('close', this.onClientClose);
+    // A client that left while the gateway decided (a cold token's checks) is not served: its request
+    // is not sent upstream (onRequestStart aborts it) and the result is CLIENT_ABORTED.
+    if (res.closed) this.clientClosed = true;
+    else res.on('close', this.onClientClose);
   }
 
   private readonly onClientClose = (): void => {
@@ -104,7 +107,7 @@ class ForwardHandler implements Dispatcher.DispatchHandler {
     this.settled = true;
     this.res.off('close', this.onClientClose);
     if (this.waitingForDrain) this.res.off('drain', this.onDrain);
-    this.resolve(result);
+    this.done(result);
   }
 
   private clientGone(): boolean {
@@ -225,30 +228,31 @@ export function createReverseProxy(options: ReverseProxyOptions): ReverseProxy {
     ...(options.connections === undefined ? {} : { connections: options.connections }),
   });
 
-  function forward(
+  function relay(
     req: IncomingMessage,
     res: ServerResponse,
     forwardOptions: ForwardOptions,
-  ): Promise<ForwardResult> {
-    return new Promise<ForwardResult>((resolve) => {
-      const path = originFormTarget(req.url);
-      if (path === null) {
-        sendAtlassianError(res, 400, MESSAGES.BAD_REQUEST_TARGET);
-        resolve(RESULT_BAD_TARGET);
-        return;
-      }
-      const { headers, hasBody } = buildUpstreamRequestHeaders(req.rawHeaders, forwardOptions);
-      const handler = new ForwardHandler(req, res, forwardOptions, resolve);
-      // dispatch reports every failure, synchronous ones included, through onResponseError.
-      pool.dispatch(
-        { path, method: req.method ?? 'GET', headers, body: hasBody ? requestBody(req) : null },
-        handler,
-      );
-    });
+    done: (result: ForwardResult) => void,
+  ): void {
+    const path = originFormTarget(req.url);
+    if (path === null) {
+      sendAtlassianError(res, 400, MESSAGES.BAD_REQUEST_TARGET);
+      done(RESULT_BAD_TARGET);
+      return;
+    }
+    const { headers, hasBody } = buildUpstreamRequestHeaders(req.rawHeaders, forwardOptions);
+    const handler = new ForwardHandler(req, res, forwardOptions, done);
+    // dispatch reports every failure, synchronous ones included, through onResponseError.
+    pool.dispatch(
+      { path, method: req.method ?? 'GET', headers, body: hasBody ? requestBody(req) : null },
+      handler,
+    );
   }
 
   return {
-    forward,
+    relay,
+    forward: (req, res, forwardOptions) =>
+      new Promise<ForwardResult>((resolve) => relay(req, res, forwardOptions, resolve)),
     close: () => pool.close(),
   };
 }

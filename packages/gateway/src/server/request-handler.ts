@@ -146,9 +146,30 @@ export function createRequestHandler(
     }
   }
 
-  function noteForward(context: RequestContext, result: ForwardResult): void {
-    if ('error' in result) context.outcome = result.error;
-    else metrics?.upstream(result.upstreamMs);
+  /**
+   * A request answered by the gateway itself is logged once its response has closed (whatever path
+   * answered it, and however late). A relayed one is logged when the proxy reports its result instead:
+   * no listener and no deferred callback per request on the hot path (issue 6).
+   */
+  function logWhenClosed(context: RequestContext, req: IncomingMessage, res: ServerResponse): void {
+    // The proxy reports its outcome after its own error answer is written, and 'close' can come first:
+    // log once pending callbacks have run.
+    if (res.closed) setImmediate(() => finish(context, req, res));
+    else res.once('close', () => setImmediate(() => finish(context, req, res)));
+  }
+
+  /** Called by the proxy, once, when a relayed exchange is over. */
+  function relayed(context: RequestContext, req: IncomingMessage, res: ServerResponse) {
+    return (result: ForwardResult): void => {
+      try {
+        if ('error' in result) context.outcome = result.error;
+        else metrics?.upstream(result.upstreamMs);
+        finish(context, req, res);
+      } catch (error) {
+        // Inside the proxy's callbacks: a logging failure must not disturb the exchange.
+        logger.error({ err: error }, 'logging a relayed request failed');
+      }
+    };
   }
 
   /**
@@ -190,10 +211,6 @@ export function createRequestHandler(
     return headers;
   }
 
-  function forwarded(context: RequestContext): (result: ForwardResult) => void {
-    return (result) => noteForward(context, result);
-  }
-
   /**
    * Carries out a final decision. Synchronous up to the proxy's dispatch, so a warm token's request
    * (decided from memory) reaches the upstream without waiting on any promise.
@@ -203,36 +220,47 @@ export function createRequestHandler(
     res: ServerResponse,
     context: RequestContext,
     auth: Authentication,
-  ): Promise<void> {
+  ): Promise<void> | undefined {
     const { decision } = auth;
     const proto = context.proto === 'https' ? 'https' : 'http';
     switch (decision.outcome) {
       case 'reject':
+        logWhenClosed(context, req, res);
         return refuse(res, context, auth, decision);
       case 'forward-as-user': {
         context.outcome = 'forward-as-user';
         context.user = decision.username;
         options.lastUse.record(decision.tokenId, auth.now, auth.clientIp);
-        return proxy
-          .forward(req, res, {
+        proxy.relay(
+          req,
+          res,
+          {
             clientIp: auth.clientIp,
             proto,
             setHeaders: identityHeadersOf(decision.username),
             removeHeaders: removedForUser,
-          })
-          .then(forwarded(context));
+          },
+          relayed(context, req, res),
+        );
+        return undefined;
       }
       case 'forward-unchanged': {
         context.outcome = auth.credential.kind === 'none' ? 'forward' : `forward-${auth.credential.kind}`;
         const watch = decision.watchPassword;
         if (watch === undefined) {
-          return proxy
-            .forward(req, res, { clientIp: auth.clientIp, proto, removeHeaders: alwaysRemoved })
-            .then(forwarded(context));
+          proxy.relay(
+            req,
+            res,
+            { clientIp: auth.clientIp, proto, removeHeaders: alwaysRemoved },
+            relayed(context, req, res),
+          );
+          return undefined;
         }
         context.user = watch.username;
-        return proxy
-          .forward(req, res, {
+        proxy.relay(
+          req,
+          res,
+          {
             clientIp: auth.clientIp,
             proto,
             removeHeaders: alwaysRemoved,
@@ -255,8 +283,10 @@ export function createRequestHandler(
                 logger.error({ err: error }, 'recording a password verdict failed'),
               );
             },
-          })
-          .then(forwarded(context));
+          },
+          relayed(context, req, res),
+        );
+        return undefined;
       }
     }
   }
@@ -288,13 +318,20 @@ export function createRequestHandler(
     context: RequestContext,
     isRestSessionLogin: boolean,
   ): void {
-    const failed = (error: unknown) => answerFailure(res, context, error);
+    const failed = (error: unknown) => {
+      logWhenClosed(context, req, res);
+      answerFailure(res, context, error);
+    };
     const settle = (auth: Authentication) => {
+      let refusing: Promise<void> | undefined;
       try {
-        carryOut(req, res, context, auth).catch(failed);
+        refusing = carryOut(req, res, context, auth);
       } catch (error) {
         failed(error);
+        return;
       }
+      // A refusal has its log hook already.
+      refusing?.catch((error: unknown) => answerFailure(res, context, error));
     };
     const request = {
       authorization: req.headers.authorization,
@@ -321,10 +358,14 @@ export function createRequestHandler(
       outcome: 'pending',
       user: null,
     };
-    // The proxy settles its result (the outcome) in a promise that resolves after its own error answer
-    // has been written, and 'close' can fire first: log once pending callbacks have run.
-    res.once('close', () => setImmediate(() => finish(context, req, res)));
+    if (!route(req, res, context)) logWhenClosed(context, req, res);
+  };
 
+  /**
+   * Sends the request where it belongs. `true` when it went to the authentication pipeline, which logs
+   * it; `false` when it is answered here (an error, the management API, the UI): the caller logs it.
+   */
+  function route(req: IncomingMessage, res: ServerResponse, context: RequestContext): boolean {
     const peer = peerOf(req.socket);
     const trustedPeer = peer.trusted;
     // From an untrusted peer, X-Forwarded-For is ignored: the client is the peer itself.
@@ -338,7 +379,7 @@ export function createRequestHandler(
         400,
         'The client address could not be determined (malformed X-Forwarded-For from a trusted proxy)',
       );
-      return;
+      return false;
     }
     context.clientIp = clientIp;
     const forwardedProto = trustedPeer
@@ -355,7 +396,7 @@ export function createRequestHandler(
     if (!target.ok) {
       context.outcome = 'BAD_REQUEST_TARGET';
       sendAtlassianError(res, 400, `The request target is not valid: ${target.reason}`);
-      return;
+      return false;
     }
     if (!target.insideContext) {
       context.outcome = 'OUTSIDE_CONTEXT';
@@ -364,7 +405,7 @@ export function createRequestHandler(
         404,
         `Nothing is served here; the application lives under ${contextPath === '' ? '/' : contextPath}`,
       );
-      return;
+      return false;
     }
 
     if (hasRepeatedAuthorization(req.rawHeaders)) {
@@ -374,19 +415,19 @@ export function createRequestHandler(
         400,
         'Send the Authorization header once: a request with several copies is ambiguous and is refused',
       );
-      return;
+      return false;
     }
 
     const relative = target.contextRelative;
     if (relative === MANAGEMENT_API_PATH || relative.startsWith(`${MANAGEMENT_API_PATH}/`)) {
-      if (enterOwnPath(req, res, context, trustedPeer, apiPrefix, true) === null) return;
+      if (enterOwnPath(req, res, context, trustedPeer, apiPrefix, true) === null) return false;
       context.outcome = 'pending';
       options.api.handle(req, res);
-      return;
+      return false;
     }
     if (relative === UI_PATH || relative.startsWith(`${UI_PATH}/`)) {
       const rawPath = enterOwnPath(req, res, context, trustedPeer, uiPrefix, false);
-      if (rawPath === null) return;
+      if (rawPath === null) return false;
       context.outcome = 'ui';
       Promise.resolve(options.ui.handle(req, res, rawPath.slice(uiPrefix.length + 1))).catch(
         (error: unknown) => {
@@ -394,7 +435,7 @@ export function createRequestHandler(
           sendAtlassianError(res, 500, 'Internal error; the gateway log has the details');
         },
       );
-      return;
+      return false;
     }
 
     const isRestSessionLogin =
@@ -402,5 +443,6 @@ export function createRequestHandler(
       req.method === 'POST' &&
       target.matchPath === restSessionLoginPath;
     authenticateAndForward(req, res, context, isRestSessionLogin);
-  };
+    return true;
+  }
 }
