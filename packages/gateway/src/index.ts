@@ -118,6 +118,11 @@ export {
   type CreateLoggerOptions,
   type Logger,
 } from './log/logger.js';
+export {
+  createThreadedLogDestination,
+  type ThreadedLogDestination,
+  type ThreadedLogDestinationOptions,
+} from './log/log-thread.js';
 
 // Building blocks of the other folders
 export * from './store/index.js';

@@ -44,6 +44,8 @@ export interface TableRow {
   ratiosPerRound: number[];
   /** CPU time of the proxy process per request (µs), when measured. */
   cpuMicrosPerRequest?: number;
+  /** The same, per measured run in order (the bare proxy: one per case it was paired with). */
+  cpuPerRound: number[];
 }
 
 /** What the section produces. */
@@ -223,6 +225,8 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
   // slow phase of the shared machine spoils one pair rather than the comparison.
   const runs: LoadResult[][] = cases.map(() => []);
   const cpuMicros = cases.map(() => 0);
+  /** CPU µs per request of each run, in order: shows whether a process gets slower as it ages. */
+  const cpuPerRun: number[][] = cases.map(() => []);
   const paired: Array<Array<{ ratio: number; p99Above: number }>> = cases.map(() => []);
   const measured = new Set<number>();
   const bareIndexOf = (size: TableCase['size']) =>
@@ -242,6 +246,9 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     const cpuAfter = (await testCase.process?.request<number>('cpu')) ?? 0;
     runs[index]?.push(result);
     cpuMicros[index] = (cpuMicros[index] ?? 0) + cpuAfter - cpuBefore;
+    if (testCase.process !== undefined) {
+      cpuPerRun[index]?.push((cpuAfter - cpuBefore) / Math.max(1, result.requests + result.non2xx));
+    }
     return result;
   }
   for (let round = 0; round < settings.rounds; round++) {
@@ -260,22 +267,27 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
   }
 
   const merged = runs.map((results) => mergeResults(results));
-  const rows: TableRow[] = cases.map((testCase, index) => {
+  // A case never measured (a bare proxy row whose size `BENCH_CASES` left out) has no row.
+  const rows: TableRow[] = cases.flatMap((testCase, index): TableRow[] => {
+    if ((runs[index]?.length ?? 0) === 0) return [];
     const result = merged[index] as LoadResult;
     const pairs = paired[index] ?? [];
     const isBare = testCase.name === 'bare Node proxy';
-    return {
-      name: testCase.name,
-      size: testCase.size,
-      kind: testCase.kind,
-      result,
-      ratioToBare: isBare ? 1 : median(pairs.map((pair) => pair.ratio)),
-      p99AboveBare: isBare ? 0 : median(pairs.map((pair) => pair.p99Above)),
-      ratiosPerRound: isBare ? [] : pairs.map((pair) => pair.ratio),
-      ...(testCase.process === undefined
-        ? {}
-        : { cpuMicrosPerRequest: (cpuMicros[index] ?? 0) / Math.max(1, result.requests + result.non2xx) }),
-    };
+    return [
+      {
+        name: testCase.name,
+        size: testCase.size,
+        kind: testCase.kind,
+        result,
+        ratioToBare: isBare ? 1 : median(pairs.map((pair) => pair.ratio)),
+        p99AboveBare: isBare ? 0 : median(pairs.map((pair) => pair.p99Above)),
+        ratiosPerRound: isBare ? [] : pairs.map((pair) => pair.ratio),
+        cpuPerRound: cpuPerRun[index] ?? [],
+        ...(testCase.process === undefined
+          ? {}
+          : { cpuMicrosPerRequest: (cpuMicros[index] ?? 0) / Math.max(1, result.requests + result.non2xx) }),
+      },
+    ];
   });
 
   const row = (name: string) => rows.find((r) => r.name === name);
@@ -308,6 +320,12 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     });
   }
 
+  const cpuLine = rows
+    .filter((r) => r.cpuPerRound.length > 0)
+    .map(
+      (r) => `${r.name.replace('gateway: ', '')} (${r.size}) ${r.cpuPerRound.map((x) => whole(x)).join(' ')}`,
+    )
+    .join('; ');
   const unhealthy = rows.filter((r) => r.result.non2xx > 0 || r.result.errors > 0);
   const table = markdownTable(
     ['case', 'response', 'req/s', 'p50 ms', 'p99 ms', '× bare proxy', 'p99 − bare ms', 'CPU µs/req'],
@@ -337,6 +355,7 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
           `${r.name.replace('gateway: ', '')} (${r.size}) ${r.ratiosPerRound.map((x) => x.toFixed(2)).join(' ')}`,
       )
       .join('; ')}`,
+    `  CPU µs/req per run, in order: ${cpuLine}`,
     ...(unhealthy.length === 0
       ? []
       : [

@@ -6,11 +6,11 @@ import {
   createAccessLog,
   createLogger,
   flushAccessLines,
-  isoTimeOf,
   logAccess,
   pathForLog,
   type AccessLogEntry,
 } from './logger.js';
+import { formatLogEntries } from './log-entries.js';
 
 /** A destination that keeps what pino writes, as text. */
 function capture(): { stream: Writable; text: () => string } {
@@ -133,8 +133,8 @@ describe('pathForLog', () => {
   });
 });
 
-describe('isoTimeOf', () => {
-  test('equals Date#toISOString for any time, in any order of calls', () => {
+describe('the time of an access line', () => {
+  test('equals Date#toISOString for any time, in any order within a batch', () => {
     const instant = fc.oneof(
       fc.integer({ min: -62_167_219_200_000, max: 253_402_300_799_999 }), // years 0000 to 9999
       fc.integer({ min: 1_700_000_000_000, max: 1_700_000_003_000 }), // neighbours within seconds
@@ -142,9 +142,15 @@ describe('isoTimeOf', () => {
     );
     fc.assert(
       fc.property(fc.array(instant, { minLength: 1, maxLength: 20 }), (times) => {
-        for (const time of times) expect(isoTimeOf(time)).toBe(new Date(time).toISOString());
+        const numbers = times.flatMap((time) => [0, time, 200, 1, 0, 1, 1, 1, -1, -1]);
+        const lines = formatLogEntries({ numbers, strings: ['', 'x'] })
+          .split('\n')
+          .slice(0, -1);
+        expect(lines.map((line) => (JSON.parse(line) as { time: string }).time)).toEqual(
+          times.map((time) => new Date(time).toISOString()),
+        );
       }),
-      { numRuns: 500 },
+      { numRuns: 300 },
     );
   });
 });

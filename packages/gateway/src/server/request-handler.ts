@@ -318,21 +318,6 @@ export function createRequestHandler(
     context: RequestContext,
     isRestSessionLogin: boolean,
   ): void {
-    const failed = (error: unknown) => {
-      logWhenClosed(context, req, res);
-      answerFailure(res, context, error);
-    };
-    const settle = (auth: Authentication) => {
-      let refusing: Promise<void> | undefined;
-      try {
-        refusing = carryOut(req, res, context, auth);
-      } catch (error) {
-        failed(error);
-        return;
-      }
-      // A refusal has its log hook already.
-      refusing?.catch((error: unknown) => answerFailure(res, context, error));
-    };
     const request = {
       authorization: req.headers.authorization,
       clientIp: context.clientIp,
@@ -342,11 +327,39 @@ export function createRequestHandler(
     try {
       known = pipeline.authenticateFromMemory(request);
     } catch (error) {
-      failed(error);
+      failed(req, res, context, error);
       return;
     }
-    if (known === undefined) pipeline.authenticate(request).then(settle, failed);
-    else settle(known);
+    // A warm request is decided already: carried out now, without a closure or promise of its own.
+    if (known !== undefined) settle(req, res, context, known);
+    else {
+      pipeline.authenticate(request).then(
+        (auth) => settle(req, res, context, auth),
+        (error: unknown) => failed(req, res, context, error),
+      );
+    }
+  }
+
+  function failed(req: IncomingMessage, res: ServerResponse, context: RequestContext, error: unknown): void {
+    logWhenClosed(context, req, res);
+    answerFailure(res, context, error);
+  }
+
+  function settle(
+    req: IncomingMessage,
+    res: ServerResponse,
+    context: RequestContext,
+    auth: Authentication,
+  ): void {
+    let refusing: Promise<void> | undefined;
+    try {
+      refusing = carryOut(req, res, context, auth);
+    } catch (error) {
+      failed(req, res, context, error);
+      return;
+    }
+    // A refusal has its log hook already.
+    refusing?.catch((error: unknown) => answerFailure(res, context, error));
   }
 
   return function handleRequest(req, res) {
