@@ -1,6 +1,12 @@
 import { randomBytes } from 'node:crypto';
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { MAX_AUTHORIZATION_LENGTH, classifyAuthorization, type Credential } from './credentials.js';
+import {
+  MAX_AUTHORIZATION_LENGTH,
+  classifyAuthorization,
+  splitAuthorization,
+  type Credential,
+} from './credentials.js';
 import { TokenPolicyError } from './errors.js';
 import { generateToken } from './token-format.js';
 
@@ -187,5 +193,26 @@ describe('classifyAuthorization', () => {
 
   test('a non-string header is misuse', () => {
     expect(() => classifyAuthorization(['Basic x'] as unknown as string)).toThrow(TokenPolicyError);
+  });
+});
+
+describe('splitAuthorization', () => {
+  /** The reading by regular expressions it replaces (trim spaces and tabs, then scheme and the rest). */
+  function byRegularExpressions(header: string): { scheme: string; value: string } | null {
+    const trimmed = header.replace(/^[ \t]+|[ \t]+$/g, '');
+    if (trimmed === '') return null;
+    const match = /^([^ \t]+)(?:[ \t]+([^]*))?$/.exec(trimmed);
+    return { scheme: match?.[1] ?? '', value: match?.[2] ?? '' };
+  }
+
+  test('reads every header value as the regular expressions do', () => {
+    const character = fc.constantFrom(' ', '\t', 'a', 'B', ':', '=', '\n', '\u00a0', 'ä');
+    fc.assert(
+      fc.property(fc.array(character, { maxLength: 16 }), (characters) => {
+        const header = characters.join('');
+        expect(splitAuthorization(header)).toEqual(byRegularExpressions(header));
+      }),
+      { numRuns: 3000 },
+    );
   });
 });

@@ -220,8 +220,8 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     });
   }
 
-  // Every case is measured right after a run of the bare proxy with the same response size: each
-  // ratio compares two runs seconds apart, and the table reports the median over the rounds, so a
+  // Every case is measured right after a run of the bare proxy with the same response size and the
+  // same request headers: each ratio compares two runs seconds apart, and the table reports the median over the rounds, so a
   // slow phase of the shared machine spoils one pair rather than the comparison.
   const runs: LoadResult[][] = cases.map(() => []);
   const cpuMicros = cases.map(() => 0);
@@ -231,12 +231,13 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
   const measured = new Set<number>();
   const bareIndexOf = (size: TableCase['size']) =>
     cases.findIndex((c) => c.name === 'bare Node proxy' && c.size === size);
-  async function measure(index: number): Promise<LoadResult> {
+  /** `headers`: the request headers of the case a bare proxy run is paired with. */
+  async function measure(index: number, headers = cases[index]?.headers): Promise<LoadResult> {
     const testCase = cases[index] as TableCase;
     const load = {
       url: testCase.url,
       connections: settings.connections,
-      ...(testCase.headers ? { headers: testCase.headers } : {}),
+      ...(headers ? { headers } : {}),
     };
     const warmup = measured.has(index) ? Math.max(0.5, settings.warmupSeconds / 3) : settings.warmupSeconds;
     measured.add(index);
@@ -255,7 +256,9 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     for (const [index, testCase] of cases.entries()) {
       if (testCase.name === 'bare Node proxy') continue;
       const bareIndex = bareIndexOf(testCase.size);
-      const bare = bareIndex === -1 ? undefined : await measure(bareIndex);
+      // The bare proxy gets the very request the case sends (credentials included, which it passes on):
+      // the pair differs only in what the gateway does with it.
+      const bare = bareIndex === -1 ? undefined : await measure(bareIndex, testCase.headers);
       const result = await measure(index);
       if (bare !== undefined) {
         paired[index]?.push({
@@ -343,7 +346,7 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
   );
   const text = [
     `Proxy overhead: ${settings.connections} connections, ${settings.rounds} round(s) of ${settings.durationSeconds} s per case after a warm-up; each case right after a bare proxy run`,
-    '  (× bare proxy and p99 − bare: median over the rounds of the comparison with the bare proxy run just before; req/s, p50, p99: all rounds together; CPU µs/req: user + system time of the proxy process, all threads)',
+    '  (× bare proxy and p99 − bare: median over the rounds of the comparison with the bare proxy run just before, sent the same request; req/s, p50, p99: all rounds together; CPU µs/req: user + system time of the proxy process, all threads)',
     env.nginxProblem === null
       ? `  nginx ${env.nginx?.version ?? ''}: 1 worker, keep-alive upstream`
       : `  ${env.nginxProblem}`,

@@ -169,8 +169,13 @@ export function createAccessLog(logger: Logger): (entry: AccessLogEntry) => void
     return (entry) => logAccess(unredacted, entry);
   }
   const INFO = 30;
+  // pino's level is a getter; it is read again only when it changes.
+  let enabled = logger.levelVal <= INFO;
+  logger.on('level-change', () => {
+    enabled = logger.levelVal <= INFO;
+  });
   return (entry) => {
-    if (logger.levelVal <= INFO) sink.access(entry);
+    if (enabled) sink.access(entry);
   };
 }
 
