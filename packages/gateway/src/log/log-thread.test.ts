@@ -96,6 +96,27 @@ describe('threaded log destination', () => {
     expect(lines[602]).toMatchObject({ level: 50, msg: 'last' });
   });
 
+  test('without a thread: the same batches, written by this thread, in order, no worker', () => {
+    const file = open();
+    destination = createThreadedLogDestination({ fd, thread: false });
+    expect(destination.logThread).toBeNull();
+    const logger = createLogger({ destination });
+    const access = createAccessLog(logger);
+    access(FIELDS);
+    logger.warn('in between');
+    for (let i = 0; i < 300; i++) access({ ...FIELDS, path: `/p/${i}` });
+    // 256 entries made a full batch, written at once; the rest waits for the flush.
+    expect(readFileSync(file, 'utf8').split('\n').slice(0, -1)).toHaveLength(256);
+    destination.flushSync();
+    const lines = readFileSync(file, 'utf8')
+      .split('\n')
+      .slice(0, -1)
+      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    expect(lines).toHaveLength(302);
+    expect(lines[1]).toMatchObject({ level: 40, msg: 'in between' });
+    expect(lines[301]).toMatchObject({ path: '/p/299' });
+  });
+
   test('an access line is byte for byte the line pino writes for the same fields', () => {
     const file = open();
     destination = createThreadedLogDestination({ fd });
