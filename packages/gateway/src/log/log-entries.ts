@@ -21,11 +21,13 @@ export interface LogEntries {
   strings: string[];
 }
 
-/** The fields of one access line (see `AccessLogEntry` in `logger.ts`). */
+/** The fields of one access line: what happened, never how the caller authenticated. */
 export interface AccessFields {
   method: string;
+  /** Path without the query string. */
   path: string;
   status: number;
+  /** Pipeline outcome or refusal code, e.g. `forward-as-user`, `TOKEN_INVALID`, `api`. */
   outcome: string;
   ms: number;
   clientIp: string | null;

@@ -77,10 +77,12 @@ parentPort.on('message', (entries) => {
 });
 `;
 
+/** Something to `Atomics.wait` on for a short pause. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
 /** Writes `text` to `fd` from this thread, retrying while a non-blocking pipe is full. */
 function writeHere(fd: number, text: string): void {
   let buffer = Buffer.from(text, 'utf8');
-  const pause = new Int32Array(new SharedArrayBuffer(4));
   while (buffer.length > 0) {
     try {
       buffer = buffer.subarray(writeSync(fd, buffer));

@@ -119,17 +119,7 @@ export function flushAccessLines(logger: Logger): void {
 }
 
 /** One access-log line: what happened, never how the caller authenticated. */
-export interface AccessLogEntry {
-  method: string;
-  /** Path without the query string. */
-  path: string;
-  status: number;
-  /** Pipeline outcome or refusal code, e.g. `forward-as-user`, `TOKEN_INVALID`, `api`. */
-  outcome: string;
-  ms: number;
-  clientIp: string | null;
-  user: string | null;
-}
+export type AccessLogEntry = AccessFields;
 
 /**
  * Drops the query string (it may carry `?token=…` or `os_password=…`) and caps the length.
