@@ -25,6 +25,10 @@ interface TableCase {
   kind: 'baseline' | 'gateway';
   /** The proxy process whose CPU time is measured (bare proxy, gateway). */
   process?: Child;
+  /** Runs before each warm-up and measurement of the case (and before its first check). */
+  before?: () => Promise<void>;
+  /** Runs after each measurement of the case (and after its first check). */
+  after?: () => Promise<void>;
 }
 
 /** One row of the table. */
@@ -76,7 +80,7 @@ async function expectOk(testCase: TableCase): Promise<void> {
   }
 }
 
-/** PUT the 10,000-rule allow-list (with 127.0.0.1 in it) through the management API, as an admin would. */
+/** PUT an allow-list (the 10,000 rules with 127.0.0.1 in them, or none) through the management API, as an admin would. */
 async function installAllowList(gateway: BenchGateway, rules: string[]): Promise<void> {
   const admin = gateway.tokens[0];
   if (admin === undefined) throw new Error('the gateway has no admin token');
@@ -88,10 +92,18 @@ async function installAllowList(gateway: BenchGateway, rules: string[]): Promise
   const body = await response.text();
   if (response.status !== 200)
     throw new Error(`setting the allow-list failed: ${response.status} ${body.slice(0, 300)}`);
+  const saved = (JSON.parse(body) as { ipAllowList?: unknown }).ipAllowList;
+  if (!Array.isArray(saved) || saved.length !== rules.length) {
+    throw new Error(
+      `the gateway kept ${Array.isArray(saved) ? saved.length : 'no'} allow-list rules, not ${rules.length}`,
+    );
+  }
 }
 
 /**
- * Runs the table; needs two gateways (plain, and one with the 10,000-rule allow-list).
+ * Runs the table on one gateway. The allow-list case installs its 10,000 rules through the management
+ * API before each of its runs and removes them after, and is measured right after the warm Bearer case:
+ * the two are the same process and the same request, with and without the list.
  *
  * @example
  * ```ts
@@ -102,13 +114,10 @@ async function installAllowList(gateway: BenchGateway, rules: string[]): Promise
 export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableReport> {
   const { settings } = env;
   const plain = await env.startGateway('plain');
-  const listed = await env.startGateway('allow-list');
   const rules = [...generateAllowListRules(9_999), '127.0.0.1'];
-  await installAllowList(listed, rules);
 
   const user = plain.tokens[1];
-  const listedUser = listed.tokens[1];
-  if (user === undefined || listedUser === undefined) throw new Error('the gateways have no user token');
+  if (user === undefined) throw new Error('the gateway has no user token');
   const cases: TableCase[] = [
     { name: 'direct to upstream', url: `${env.upstreamUrl}${SMALL_PATH}`, size: 'small', kind: 'baseline' },
     {
@@ -144,14 +153,6 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
       process: plain.child,
     },
     {
-      name: 'gateway: warm token, Bearer',
-      url: `${plain.url}${SMALL_PATH}`,
-      headers: { authorization: `Bearer ${user.token}` },
-      size: 'small',
-      kind: 'gateway',
-      process: plain.child,
-    },
-    {
       name: 'gateway: password pass-through',
       url: `${plain.url}${SMALL_PATH}`,
       headers: { authorization: basic('alice', PASSWORD) },
@@ -160,12 +161,22 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
       process: plain.child,
     },
     {
-      name: 'gateway: warm token, 10,000-rule allow-list',
-      url: `${listed.url}${SMALL_PATH}`,
-      headers: { authorization: `Bearer ${listedUser.token}` },
+      name: 'gateway: warm token, Bearer',
+      url: `${plain.url}${SMALL_PATH}`,
+      headers: { authorization: `Bearer ${user.token}` },
       size: 'small',
       kind: 'gateway',
-      process: listed.child,
+      process: plain.child,
+    },
+    {
+      name: 'gateway: warm token, 10,000-rule allow-list',
+      url: `${plain.url}${SMALL_PATH}`,
+      headers: { authorization: `Bearer ${user.token}` },
+      size: 'small',
+      kind: 'gateway',
+      process: plain.child,
+      before: () => installAllowList(plain, rules),
+      after: () => installAllowList(plain, []),
     },
     { name: 'direct to upstream', url: `${env.upstreamUrl}${LARGE_PATH}`, size: '256 KB', kind: 'baseline' },
     {
@@ -205,20 +216,18 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     );
     cases.splice(0, cases.length, ...keep);
   }
-  for (const testCase of cases) await expectOk(testCase);
-  // A fresh Node process needs several seconds of load before V8 has optimised the hot path; the
-  // plain gateway gets that from its many cases, the allow-list gateway would not, so both get it here.
-  for (const [gateway, token] of [
-    [plain, user],
-    [listed, listedUser],
-  ] as const) {
-    await runLoad({
-      url: `${gateway.url}${SMALL_PATH}`,
-      headers: { authorization: `Bearer ${token.token}` },
-      connections: settings.connections,
-      durationSeconds: Math.max(5, settings.warmupSeconds * 2),
-    });
+  for (const testCase of cases) {
+    await testCase.before?.();
+    await expectOk(testCase);
+    await testCase.after?.();
   }
+  // A fresh Node process needs several seconds of load before V8 has optimised the hot path.
+  await runLoad({
+    url: `${plain.url}${SMALL_PATH}`,
+    headers: { authorization: `Bearer ${user.token}` },
+    connections: settings.connections,
+    durationSeconds: Math.max(5, settings.warmupSeconds * 2),
+  });
 
   // Every case is measured right after a run of the bare proxy with the same response size and the
   // same request headers: each ratio compares two runs seconds apart, and the table reports the median over the rounds, so a
@@ -241,10 +250,12 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     };
     const warmup = measured.has(index) ? Math.max(0.5, settings.warmupSeconds / 3) : settings.warmupSeconds;
     measured.add(index);
+    await testCase.before?.();
     await runLoad({ ...load, durationSeconds: warmup });
     const cpuBefore = (await testCase.process?.request<number>('cpu')) ?? 0;
     const result = await runLoad({ ...load, durationSeconds: settings.durationSeconds });
     const cpuAfter = (await testCase.process?.request<number>('cpu')) ?? 0;
+    await testCase.after?.();
     runs[index]?.push(result);
     cpuMicros[index] = (cpuMicros[index] ?? 0) + cpuAfter - cpuBefore;
     if (testCase.process !== undefined) {
@@ -312,7 +323,8 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
   const listedRow = row('gateway: warm token, 10,000-rule allow-list');
   const warmRow = row('gateway: warm token, Bearer');
   if (listedRow !== undefined && warmRow !== undefined) {
-    // Both are paired with the bare proxy; their ratio per round, then the median.
+    // The same gateway and request with and without the list, each paired with the bare proxy run just
+    // before it: the ratio of the two pairs per round, then the median.
     const listedRatio = median(
       listedRow.ratiosPerRound.map((ratio, round) => ratio / (warmRow.ratiosPerRound[round] ?? Number.NaN)),
     );
@@ -366,6 +378,5 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
         ]),
   ].join('\n');
   await plain.stop();
-  await listed.stop();
   return { rows, verdicts, text };
 }

@@ -98,7 +98,11 @@ export interface LogBatchOptions {
   deliver(entries: LogEntries): void;
   /** Longest a batch waits (default 100 ms). */
   flushMs?: number;
-  /** Entries that make a batch full (default 256). */
+  /**
+   * Entries that make a batch full (default 32). A batch written by the request thread is formatted
+   * between two requests, so it stays small: under 0.1 ms for 32 lines, against about 0.45 ms for 256,
+   * a pause that showed in the p99 latency (issue 6).
+   */
   maxEntries?: number;
 }
 
@@ -118,7 +122,7 @@ export interface LogBatch {
  */
 export function createLogBatch(options: LogBatchOptions): LogBatch {
   const flushMs = options.flushMs ?? 100;
-  const maxEntries = options.maxEntries ?? 256;
+  const maxEntries = options.maxEntries ?? 32;
   let numbers: number[] = [];
   let strings: string[] = [];
   let indexes = new Map<string, number>();

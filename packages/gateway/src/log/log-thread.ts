@@ -1,6 +1,6 @@
 /**
  * A pino destination that formats and writes on a worker thread (issue 6). The request thread only
- * records raw fields in a batch (`log-entries.ts`); every 100 ms, or at 256 entries, the batch goes
+ * records raw fields in a batch (`log-entries.ts`); every 100 ms, or at 256 entries (32 without a thread), the batch goes
  * to the log thread, which turns it into pino's JSON lines and writes them to the file descriptor in
  * one blocking `write` — on another core, off the event loop that serves requests. Lines pino writes
  * (warnings, errors) travel in the same batches, so the log keeps its order.
@@ -18,6 +18,9 @@ import {
   type LogBatch,
   type LogEntries,
 } from './log-entries.js';
+
+/** Entries per batch handed to the log thread (one message each). */
+const THREAD_BATCH_ENTRIES = 256;
 
 /** The destination {@link createThreadedLogDestination} returns: pino writes lines, the gateway access fields. */
 export interface ThreadedLogDestination {
@@ -163,6 +166,8 @@ export function createThreadedLogDestination(options: ThreadedLogDestinationOpti
 
   const batch: LogBatch = createLogBatch({
     deliver,
+    // Without a thread, the batch's default size: it is formatted here, between two requests.
+    ...(worker === null ? {} : { maxEntries: THREAD_BATCH_ENTRIES }),
     ...(options.flushMs === undefined ? {} : { flushMs: options.flushMs }),
   });
   worker?.on('error', writeHereFromNowOn);
