@@ -229,9 +229,10 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     durationSeconds: Math.max(5, settings.warmupSeconds * 2),
   });
 
-  // Every case is measured right after a run of the bare proxy with the same response size and the
-  // same request headers: each ratio compares two runs seconds apart, and the table reports the median over the rounds, so a
-  // slow phase of the shared machine spoils one pair rather than the comparison.
+  // Every case is measured between two half-length runs of the bare proxy with the same response size
+  // and the same request headers: each ratio compares runs seconds apart, and the table reports the
+  // median over the rounds, so a slow phase of the shared machine spoils one pair rather than the
+  // comparison.
   const runs: LoadResult[][] = cases.map(() => []);
   const cpuMicros = cases.map(() => 0);
   /** CPU µs per request of each run, in order: shows whether a process gets slower as it ages. */
@@ -240,8 +241,15 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
   const measured = new Set<number>();
   const bareIndexOf = (size: TableCase['size']) =>
     cases.findIndex((c) => c.name === 'bare Node proxy' && c.size === size);
-  /** `headers`: the request headers of the case a bare proxy run is paired with. */
-  async function measure(index: number, headers = cases[index]?.headers): Promise<LoadResult> {
+  /**
+   * `headers`: the request headers of the case a bare proxy run is paired with; `seconds`: the
+   * measured time (after the warm-up).
+   */
+  async function measure(
+    index: number,
+    headers = cases[index]?.headers,
+    seconds = settings.durationSeconds,
+  ): Promise<LoadResult> {
     const testCase = cases[index] as TableCase;
     const load = {
       url: testCase.url,
@@ -253,7 +261,7 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     await testCase.before?.();
     await runLoad({ ...load, durationSeconds: warmup });
     const cpuBefore = (await testCase.process?.request<number>('cpu')) ?? 0;
-    const result = await runLoad({ ...load, durationSeconds: settings.durationSeconds });
+    const result = await runLoad({ ...load, durationSeconds: seconds });
     const cpuAfter = (await testCase.process?.request<number>('cpu')) ?? 0;
     await testCase.after?.();
     runs[index]?.push(result);
@@ -268,9 +276,17 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
       if (testCase.name === 'bare Node proxy') continue;
       const bareIndex = bareIndexOf(testCase.size);
       // The bare proxy gets the very request the case sends (credentials included, which it passes on):
-      // the pair differs only in what the gateway does with it.
-      const bare = bareIndex === -1 ? undefined : await measure(bareIndex, testCase.headers);
+      // the pair differs only in what the gateway does with it. It runs half its time just before the
+      // case and half just after (A B B A): the machine's speed drifts over seconds, and a drift that
+      // is steady over the pair then weighs on both sides alike.
+      const half = settings.durationSeconds / 2;
+      const bareBefore = bareIndex === -1 ? undefined : await measure(bareIndex, testCase.headers, half);
       const result = await measure(index);
+      const bareAfter = bareIndex === -1 ? undefined : await measure(bareIndex, testCase.headers, half);
+      const bare =
+        bareBefore === undefined || bareAfter === undefined
+          ? undefined
+          : mergeResults([bareBefore, bareAfter]);
       if (bare !== undefined) {
         paired[index]?.push({
           ratio: result.requestsPerSecond / bare.requestsPerSecond,
@@ -357,8 +373,8 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     ['left', 'left', 'right', 'right', 'right', 'right', 'right', 'right'],
   );
   const text = [
-    `Proxy overhead: ${settings.connections} connections, ${settings.rounds} round(s) of ${settings.durationSeconds} s per case after a warm-up; each case right after a bare proxy run`,
-    '  (× bare proxy and p99 − bare: median over the rounds of the comparison with the bare proxy run just before, sent the same request; req/s, p50, p99: all rounds together; CPU µs/req: user + system time of the proxy process, all threads)',
+    `Proxy overhead: ${settings.connections} connections, ${settings.rounds} round(s) of ${settings.durationSeconds} s per case after a warm-up; each case between two bare proxy runs of half that time`,
+    '  (× bare proxy and p99 − bare: median over the rounds of the comparison with the bare proxy runs just before and just after, sent the same request; req/s, p50, p99: all rounds together; CPU µs/req: user + system time of the proxy process, all threads)',
     env.nginxProblem === null
       ? `  nginx ${env.nginx?.version ?? ''}: 1 worker, keep-alive upstream`
       : `  ${env.nginxProblem}`,

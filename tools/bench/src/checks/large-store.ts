@@ -51,10 +51,13 @@ export async function runLargeStoreCheck(
     }
   }
 
-  // Warm throughput with one warm token each, interleaved rounds.
+  // Warm throughput with one warm token each, interleaved rounds; the order flips every round (A B,
+  // B A, …), so a machine that gets steadily faster or slower does not favour the one measured first.
   const warmRuns: [LoadResult[], LoadResult[]] = [[], []];
   for (let round = 0; round < settings.rounds; round++) {
-    for (const [which, gateway] of gateways.entries()) {
+    const order = round % 2 === 0 ? [0, 1] : [1, 0];
+    for (const which of order) {
+      const gateway = gateways[which] as (typeof gateways)[number];
       const load = {
         url: `${gateway.url}${PATH}`,
         headers: { authorization: `Bearer ${gateway.tokens[0]?.token ?? ''}` },
