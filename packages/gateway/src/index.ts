@@ -10,7 +10,7 @@ export {
   type RunningGateway,
   type StartGatewayOptions,
 } from './gateway.js';
-export { runGatewayFromEnv, type RunGatewayFromEnvOptions } from './run.js';
+export { GATEWAY_NODE_FLAGS, runGatewayFromEnv, type RunGatewayFromEnvOptions } from './run.js';
 export {
   LOG_LEVELS,
   parseGatewayConfig,

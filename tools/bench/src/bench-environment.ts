@@ -4,6 +4,7 @@
  */
 import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { join } from 'node:path';
+import { GATEWAY_NODE_FLAGS } from '@api-token-auth/gateway';
 import { startChild, type Child } from './child-process.js';
 import type { GatewayReady } from './children/gateway.js';
 import type { SeedReady, SeededToken } from './children/seed-store.js';
@@ -33,6 +34,8 @@ export interface GatewayOptions {
   returnTokens?: number;
   /** Put the database in `settings.seedDir` (tmpfs) instead of `settings.databaseDir`. */
   onTmpfs?: boolean;
+  /** Node flags of the gateway process (default `GATEWAY_NODE_FLAGS`, those the adapters' bins start with). */
+  nodeFlags?: readonly string[];
 }
 
 export interface BenchEnvironment {
@@ -136,6 +139,8 @@ export async function startBenchEnvironment(settings: BenchSettings): Promise<Be
       const child = await startChild<GatewayReady>('gateway', {
         stderrFile: join(home, 'gateway.log'),
         env: gatewayEnv,
+        // Started as the adapters' bins start it (their `#!` line carries these flags).
+        nodeFlags: options.nodeFlags ?? GATEWAY_NODE_FLAGS,
       });
       children.push(child);
       const metricsText = async () => (await fetch(child.ready.metricsUrl)).text();

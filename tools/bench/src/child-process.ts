@@ -41,6 +41,8 @@ export interface StartChildOptions {
   stderrFile?: string;
   /** How long to wait for `ready` (default 120 s: seeding a large store takes a while). */
   readyTimeoutMs?: number;
+  /** Node/V8 flags the child starts with (before `BENCH_PROXY_NODE_FLAGS`). */
+  nodeFlags?: readonly string[];
 }
 
 function newestMtime(dir: string): number {
@@ -93,6 +95,7 @@ export async function startChild<Ready extends ReadyMessage = ReadyMessage>(
       ? join(BENCH_ROOT, 'dist', 'children', `${name}.js`)
       : join(BENCH_ROOT, 'src', 'children', `${name}.ts`);
   const execArgv = mode === 'dist' ? [] : ['--import', 'tsx', '--conditions=@api-token-auth/source'];
+  execArgv.push(...(options.nodeFlags ?? []));
   // `BENCH_CPU_PROF=<dir>`: a V8 CPU profile of every gateway and of the bare proxy, written when they stop.
   const profileDir = process.env.BENCH_CPU_PROF;
   if (profileDir !== undefined && profileDir !== '' && (name === 'gateway' || name === 'bare-proxy')) {

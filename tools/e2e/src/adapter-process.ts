@@ -1,12 +1,13 @@
 /**
- * The real deployable, spawned as a child process exactly as an operator runs it: `node dist/main.js`
- * configured by environment variables.
+ * The real deployable, spawned as a child process exactly as its bin runs: `node <GATEWAY_NODE_FLAGS>
+ * dist/main.js` (the flags of its `#!` line), configured by environment variables.
  */
 import { spawn } from 'node:child_process';
 import type { ChildProcess } from 'node:child_process';
 import { existsSync } from 'node:fs';
 import { createInterface } from 'node:readline';
 import { fileURLToPath } from 'node:url';
+import { GATEWAY_NODE_FLAGS } from '@api-token-auth/gateway';
 import type { ProductName } from './products.js';
 
 /** Absolute path of an adapter's built bin (`apps/<product>-adapter/dist/main.js`). */
@@ -55,7 +56,7 @@ export interface SpawnAdapterOptions {
 const LISTENING = /listening on (http:\/\/[^\s"'\\]+)/;
 
 /**
- * Spawns `process.execPath <bin>` with a clean environment plus `env`.
+ * Spawns `process.execPath <GATEWAY_NODE_FLAGS> <bin>` with a clean environment plus `env`.
  *
  * @example
  * ```ts
@@ -73,7 +74,10 @@ export function spawnAdapter(options: SpawnAdapterOptions): AdapterProcess {
   for (const [name, value] of Object.entries(options.env)) {
     if (value !== undefined) env[name] = value;
   }
-  const child = spawn(process.execPath, [bin], { env, stdio: ['ignore', 'pipe', 'pipe'] });
+  const child = spawn(process.execPath, [...GATEWAY_NODE_FLAGS, bin], {
+    env,
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
   const exited = new Promise<ExitStatus>((resolve) => {
     child.once('exit', (code, signal) => resolve({ code, signal }));
   });

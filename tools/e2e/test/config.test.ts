@@ -3,13 +3,14 @@
  * problem, before listening"; issue 7 "Database not writable or corrupt at start: exit with a clear
  * message, never serve with a broken store").
  */
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { startConfluenceSandbox, startJiraSandbox } from '@api-token-auth/sandbox';
 import type { Sandbox } from '@api-token-auth/sandbox';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { spawnAdapter } from '../src/adapter-process.js';
+import { GATEWAY_NODE_FLAGS } from '@api-token-auth/gateway';
+import { adapterBin, spawnAdapter } from '../src/adapter-process.js';
 import type { ExitStatus } from '../src/adapter-process.js';
 import { PRODUCTS } from '../src/products.js';
 import type { ProductName } from '../src/products.js';
@@ -92,6 +93,12 @@ const INVALID: Array<{ case: string; env: Record<string, string | undefined>; va
 ];
 
 describe.each(PRODUCTS)('%s adapter bin', (product) => {
+  test('its #! line starts node with the gateway flags (GATEWAY_NODE_FLAGS)', () => {
+    const firstLine = readFileSync(adapterBin(product), 'utf8').split('\n', 1)[0];
+    expect(GATEWAY_NODE_FLAGS).toContain('--max-semi-space-size=8');
+    expect(firstLine).toBe(`#!/usr/bin/env -S node ${GATEWAY_NODE_FLAGS.join(' ')}`);
+  });
+
   test.each(INVALID)(
     '$case → exit code 2, one line per problem, never listening',
     async ({ case: name, env, variables }) => {

@@ -4,11 +4,12 @@
  * `ATA_METRICS_PORT`) with the in-process bench product. Its store was seeded beforehand by
  * `seed-store.ts` in another process.
  *
- * Ready message: `{port, metricsUrl}`. Commands: `comparisons`, `rss`, `peakStart`, `peakStop` (and
+ * Ready message: `{port, metricsUrl}`. Commands: `comparisons`, `rss`, `memory`, `peakStart`, `peakStop` (and
  * the built-in `cpu`).
  */
 import { runGatewayFromEnv } from '@api-token-auth/gateway';
 import { createBenchProduct } from '../bench-product.js';
+import { getHeapSpaceStatistics } from 'node:v8';
 import { peakRssSampler, serveCommands } from '../child-process.js';
 
 /** The gateway child's ready message. */
@@ -19,6 +20,14 @@ export interface GatewayReady {
   [key: string]: unknown;
 }
 
+function memoryReport(): Record<string, number> {
+  const mb = (bytes: number) => Math.round((bytes / 1024 / 1024) * 10) / 10;
+  const report: Record<string, number> = {};
+  for (const [name, bytes] of Object.entries(process.memoryUsage())) report[name] = mb(bytes);
+  for (const space of getHeapSpaceStatistics()) report[`heap.${space.space_name}`] = mb(space.space_size);
+  return report;
+}
+
 const gateway = await runGatewayFromEnv({ productKey: 'jira', createProduct: () => createBenchProduct() });
 const metricsUrl = gateway.metrics?.url;
 if (metricsUrl === undefined) throw new Error('the benchmark needs ATA_METRICS_PORT');
@@ -27,6 +36,8 @@ const ready: GatewayReady = { type: 'ready', port: gateway.port, metricsUrl };
 serveCommands(ready, {
   comparisons: () => gateway.bcryptComparisons(),
   rss: () => process.memoryUsage.rss() / 1024 / 1024,
+  /** Where the memory is (MB): the process's parts and V8's heap spaces, for investigating RSS. */
+  memory: () => memoryReport(),
   peakStart: () => peak.start(),
   peakStop: () => peak.stop(),
 });
