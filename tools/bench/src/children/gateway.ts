@@ -28,7 +28,11 @@ function memoryReport(): Record<string, number> {
   return report;
 }
 
-const gateway = await runGatewayFromEnv({ productKey: 'jira', createProduct: () => createBenchProduct() });
+const gateway = await runGatewayFromEnv({
+  productKey: 'jira',
+  createProduct: () => createBenchProduct(),
+  logThread: process.env.BENCH_LOG_THREAD === '1',
+});
 const metricsUrl = gateway.metrics?.url;
 if (metricsUrl === undefined) throw new Error('the benchmark needs ATA_METRICS_PORT');
 const peak = peakRssSampler();
