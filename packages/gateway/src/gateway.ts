@@ -57,6 +57,8 @@ export interface GatewayTuning {
   drainMs?: number;
   /** Upstream response timeout; overrides `config.upstreamTimeoutMs` (`ATA_UPSTREAM_TIMEOUT_MS`). */
   upstreamTimeoutMs?: number;
+  /** How often failed-login counters that can no longer matter are deleted (default 1 h; also once at start). */
+  failedLoginPruneMs?: number;
 }
 
 /** Options of {@link startGateway}. */
@@ -226,6 +228,22 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       ...(tuning.lastUseFlushMs === undefined ? {} : { intervalMs: tuning.lastUseFlushMs }),
     });
     cleanups.push(() => lastUse.stop());
+
+    // Counters a week past their last failure, with no lock running, act as if they never existed
+    // (core `isForgettable`): they are deleted, so the table and the admin page do not keep every
+    // address that ever failed once.
+    const pruneFailedLogins = (): void => {
+      store.failedLogins.prune(clock()).then(
+        (count) => {
+          if (count > 0) logger.info({ count }, 'old failed-login counters deleted');
+        },
+        (error: unknown) => logger.warn({ err: error }, 'deleting old failed-login counters failed'),
+      );
+    };
+    pruneFailedLogins();
+    const pruneTimer = setInterval(pruneFailedLogins, tuning.failedLoginPruneMs ?? 3_600_000);
+    pruneTimer.unref();
+    cleanups.push(() => clearInterval(pruneTimer));
 
     const api: ManagementApi = await createManagementApi({
       contextPath: config.contextPath,

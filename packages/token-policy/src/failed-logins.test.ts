@@ -1,13 +1,17 @@
 import { describe, expect, test } from 'vitest';
 import type { Credential } from './credentials.js';
 import { TokenPolicyError } from './errors.js';
+import fc from 'fast-check';
 import {
+  FAILED_LOGIN_RETENTION_MS,
   emptyFailedLoginState,
   failureKeys,
+  isForgettable,
   lockoutStatus,
   recordFailure,
   recordSuccess,
 } from './failed-logins.js';
+import { MAX_FAILED_LOGIN_WINDOW_MINUTES, MAX_LOCKOUT_MINUTES } from './settings.js';
 import type { FailedLoginPolicy, FailedLoginState } from './types.js';
 
 const MINUTE = 60_000;
@@ -211,5 +215,75 @@ describe('failureKeys', () => {
     ['an unparseable client', { kind: 'none' }, 'Fe80::1%eth0', undefined, ['ip:fe80::1%eth0']],
   ])('%s', (_name, credential, ip, owner, expected) => {
     expect(failureKeys(credential, ip, owner)).toEqual(expected);
+  });
+});
+
+describe('isForgettable: a counter that may be deleted acts as if it never existed', () => {
+  const DAY = 24 * 60 * MINUTE;
+  const policyArb = fc.record({
+    maxAttempts: fc.integer({ min: 1, max: 1000 }),
+    windowMinutes: fc.integer({ min: 1, max: MAX_FAILED_LOGIN_WINDOW_MINUTES }),
+    lockoutMinutes: fc.integer({ min: 1, max: MAX_LOCKOUT_MINUTES }),
+  });
+  /** Failures and successes at increasing times under one policy (the settings may change later). */
+  const historyArb = fc.record({
+    policy: policyArb,
+    events: fc.array(fc.record({ success: fc.boolean(), gapMs: fc.integer({ min: 0, max: 3 * DAY }) }), {
+      minLength: 1,
+      maxLength: 40,
+    }),
+  });
+
+  function replay(history: {
+    policy: FailedLoginPolicy;
+    events: Array<{ success: boolean; gapMs: number }>;
+  }) {
+    let state: FailedLoginState = emptyFailedLoginState();
+    let time = start.getTime();
+    for (const event of history.events) {
+      time += event.gapMs;
+      state = event.success ? recordSuccess(state) : recordFailure(state, new Date(time), history.policy);
+    }
+    return { state, time };
+  }
+
+  test('under every later policy: never locked again, and the next failure starts afresh', () => {
+    let forgettable = 0;
+    fc.assert(
+      fc.property(
+        historyArb,
+        fc.integer({ min: 0, max: 10 * DAY }),
+        policyArb,
+        fc.integer({ min: 0, max: 30 * DAY }),
+        (history, waitMs, later, afterMs) => {
+          const { state, time } = replay(history);
+          const now = new Date(time + waitMs);
+          if (!isForgettable(state, now)) return;
+          forgettable += 1;
+          const t = new Date(now.getTime() + afterMs);
+          expect(lockoutStatus(state, t, later)).toEqual({ locked: false });
+          expect(recordFailure(state, t, later)).toEqual(recordFailure(emptyFailedLoginState(), t, later));
+        },
+      ),
+      { numRuns: 2000 },
+    );
+    // The property was exercised, not skipped by the filter.
+    expect(forgettable).toBeGreaterThan(200);
+  });
+
+  test('kept while the last failure is younger than the retention, or a stored lock still runs', () => {
+    const p = { maxAttempts: 2, windowMinutes: 15, lockoutMinutes: MAX_LOCKOUT_MINUTES };
+    const locked = fail(2, p, 0);
+    expect(locked.lockedUntil).toEqual(at(FAILED_LOGIN_RETENTION_MS));
+    expect(isForgettable(locked, at(FAILED_LOGIN_RETENTION_MS - 1))).toBe(false);
+    expect(isForgettable(locked, at(FAILED_LOGIN_RETENTION_MS))).toBe(true);
+    const once = fail(1);
+    expect(isForgettable(once, at(FAILED_LOGIN_RETENTION_MS - 1))).toBe(false);
+    expect(isForgettable(once, at(FAILED_LOGIN_RETENTION_MS))).toBe(true);
+    // A lock stored to run longer than the retention (written under other rules) is kept until it ends.
+    const longLock = { ...once, lockedUntil: at(FAILED_LOGIN_RETENTION_MS + DAY) };
+    expect(isForgettable(longLock, at(FAILED_LOGIN_RETENTION_MS + 1))).toBe(false);
+    expect(isForgettable(emptyFailedLoginState(), at(FAILED_LOGIN_RETENTION_MS * 2))).toBe(false);
+    expect(FAILED_LOGIN_RETENTION_MS).toBe(7 * DAY);
   });
 });

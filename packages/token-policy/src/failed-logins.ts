@@ -11,8 +11,19 @@ import { canonicalIp } from './ip-address.js';
 import type { Credential } from './credentials.js';
 import type { FailedLoginPolicy, FailedLoginState, LockoutStatus } from './types.js';
 import { normaliseUsername } from './usernames.js';
+import { MAX_FAILED_LOGIN_WINDOW_MINUTES, MAX_LOCKOUT_MINUTES } from './settings.js';
 
 const MINUTE = 60_000;
+
+/**
+ * How long a counter is kept after its last failure: a week. That is longer than any window the
+ * settings accept (a day), so past it, once any stored lock has ended, a counter acts as if it had
+ * never existed under every policy the settings accept, and a store may delete it
+ * ({@link isForgettable}). A week (not a day) so that the admin page still shows last week's
+ * failures; it equals the longest lockout the settings accept.
+ */
+export const FAILED_LOGIN_RETENTION_MS =
+  Math.max(MAX_LOCKOUT_MINUTES, MAX_FAILED_LOGIN_WINDOW_MINUTES) * MINUTE;
 
 function assertPolicy(policy: FailedLoginPolicy): void {
   for (const field of ['maxAttempts', 'windowMinutes', 'lockoutMinutes'] as const) {
@@ -106,6 +117,26 @@ export function recordFailure(
     lastFailureAt: new Date(now.getTime()),
     lockedUntil: locks ? new Date(now.getTime() + policy.lockoutMinutes * MINUTE) : null,
   };
+}
+
+/**
+ * Whether a stored counter may be deleted at `now`: its last failure is at least
+ * {@link FAILED_LOGIN_RETENTION_MS} ago and no stored lock runs past `now`. Such a counter is never
+ * locked again and its next failure starts a fresh window, whatever the policy is now or becomes —
+ * exactly like a key that never failed — so deleting it changes no decision; it only keeps the table
+ * and the admin page from growing with every address that ever failed once. A counter without a
+ * recorded failure is kept (no transition writes one).
+ *
+ * @example
+ * ```ts
+ * isForgettable(state, now); // true a week after the last failure, once the lock (if any) is over
+ * ```
+ */
+export function isForgettable(state: FailedLoginState, now: Date): boolean {
+  assertValidDate(now, 'now');
+  if (state.lastFailureAt === null) return false;
+  if (state.lockedUntil !== null && state.lockedUntil.getTime() > now.getTime()) return false;
+  return now.getTime() - state.lastFailureAt.getTime() >= FAILED_LOGIN_RETENTION_MS;
 }
 
 /**

@@ -54,7 +54,9 @@ export {
 export { normaliseUsername, sameUsername } from './usernames.js';
 
 export {
+  MAX_FAILED_LOGIN_WINDOW_MINUTES,
   MAX_IP_ALLOW_LIST_ENTRIES,
+  MAX_LOCKOUT_MINUTES,
   defaultSettings,
   diffSettings,
   parseSettings,
@@ -75,8 +77,10 @@ export {
 } from './gating.js';
 
 export {
+  FAILED_LOGIN_RETENTION_MS,
   emptyFailedLoginState,
   failureKeys,
+  isForgettable,
   lockoutStatus,
   recordFailure,
   recordSuccess,

@@ -9,6 +9,12 @@ import type { Settings } from './types.js';
 /** Most allow-list entries accepted (a compiled list of this size still answers in microseconds). */
 export const MAX_IP_ALLOW_LIST_ENTRIES = 10_000;
 
+/** Longest failed-login window the settings accept (one day). */
+export const MAX_FAILED_LOGIN_WINDOW_MINUTES = 1440;
+
+/** Longest lockout the settings accept (one week). */
+export const MAX_LOCKOUT_MINUTES = 10_080;
+
 function boundedInteger(min: number, max: number, fallback: number) {
   const error = `must be a whole number from ${min} to ${max}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback);
@@ -18,8 +24,8 @@ function failedLoginsSchema() {
   return z.strictObject(
     {
       maxAttempts: boundedInteger(1, 1000, 10),
-      windowMinutes: boundedInteger(1, 1440, 15),
-      lockoutMinutes: boundedInteger(1, 10_080, 15),
+      windowMinutes: boundedInteger(1, MAX_FAILED_LOGIN_WINDOW_MINUTES, 15),
+      lockoutMinutes: boundedInteger(1, MAX_LOCKOUT_MINUTES, 15),
     },
     { error: 'must be an object with maxAttempts, windowMinutes and lockoutMinutes' },
   );

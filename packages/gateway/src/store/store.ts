@@ -77,6 +77,11 @@ export interface FailedLoginRepository {
   list(): Promise<FailedLoginEntry[]>;
   /** Reset one key and write its `failed_logins.reset` audit event atomically; `false` if unknown. */
   reset(key: string, event: AuditEvent): Promise<boolean>;
+  /**
+   * Delete the counters the core's `isForgettable` allows at `now` (last failure at least
+   * `FAILED_LOGIN_RETENTION_MS` ago, no stored lock past `now`); returns how many went.
+   */
+  prune(now: Date): Promise<number>;
 }
 
 /** An audit record as stored: the event plus its sequence number. */

@@ -1,5 +1,9 @@
 import type { ChildProcess } from 'node:child_process';
-import type { FailedLoginPolicy } from '@api-token-auth/token-policy';
+import {
+  FAILED_LOGIN_RETENTION_MS,
+  isForgettable,
+  type FailedLoginPolicy,
+} from '@api-token-auth/token-policy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import type { Store } from '../store.js';
 import { completion, forkChild } from './testing/run-child.js';
@@ -19,6 +23,51 @@ const t0 = new Date('2025-03-01T10:00:00.000Z');
 const minutes = (n: number) => new Date(t0.getTime() + n * 60_000);
 
 describe('SQLite failed-login repository', () => {
+  it('prune deletes exactly the counters the core calls forgettable, and changes no lockout answer', async () => {
+    const DAY = 24 * 60 * 60_000;
+    const week = { maxAttempts: 2, windowMinutes: 1440, lockoutMinutes: 10_080 };
+    // Counters of every kind: one failure, a lock that ran out, a week-long lock, a lock from 2 failures
+    // just now, and a success after a failure; at times around the retention boundary.
+    const now = new Date(t0.getTime() + 30 * DAY);
+    const keys: string[] = [];
+    for (const [index, agoMs] of [
+      FAILED_LOGIN_RETENTION_MS + DAY,
+      FAILED_LOGIN_RETENTION_MS,
+      FAILED_LOGIN_RETENTION_MS - 1,
+      DAY,
+      0,
+    ].entries()) {
+      const at = new Date(now.getTime() - agoMs);
+      const single = `ip:10.0.${index}.1`;
+      await store.failedLogins.recordFailure(single, at, policy);
+      const locked = `ip:10.0.${index}.2`;
+      await store.failedLogins.recordFailure(locked, at, policy);
+      await store.failedLogins.recordFailure(locked, at, policy);
+      await store.failedLogins.recordFailure(locked, at, policy);
+      const weekLock = `user:week-${index}`;
+      await store.failedLogins.recordFailure(weekLock, at, week);
+      await store.failedLogins.recordFailure(weekLock, at, week);
+      const succeeded = `user:ok-${index}`;
+      await store.failedLogins.recordFailure(succeeded, at, week);
+      await store.failedLogins.recordSuccess(succeeded);
+      keys.push(single, locked, weekLock, succeeded);
+    }
+    const before = new Map((await store.failedLogins.list()).map((entry) => [entry.key, entry]));
+    const statusBefore = await Promise.all(keys.map((key) => store.failedLogins.status([key], now, week)));
+    const expectedGone = [...before.values()].filter((entry) => isForgettable(entry, now)).map((e) => e.key);
+    // Both sides of the boundary are present.
+    expect(expectedGone.length).toBeGreaterThan(0);
+    expect(expectedGone.length).toBeLessThan(before.size);
+
+    expect(await store.failedLogins.prune(now)).toBe(expectedGone.length);
+    const after = new Set((await store.failedLogins.list()).map((entry) => entry.key));
+    expect([...before.keys()].filter((key) => !after.has(key)).sort()).toEqual(expectedGone.sort());
+    expect(await Promise.all(keys.map((key) => store.failedLogins.status([key], now, week)))).toEqual(
+      statusBefore,
+    );
+    expect(await store.failedLogins.prune(now)).toBe(0);
+  });
+
   it('counts failures and locks at exactly the Nth', async () => {
     expect(await store.failedLogins.recordFailure('user:alice', minutes(0), policy)).toMatchObject({
       failures: 1,

@@ -1,4 +1,5 @@
 import {
+  FAILED_LOGIN_RETENTION_MS,
   emptyFailedLoginState,
   lockoutStatus,
   recordFailure,
@@ -61,6 +62,12 @@ export function createFailedLoginRepository(ctx: SqliteContext, audit: AuditWrit
        locked_until = excluded.locked_until`,
   );
   const remove = db.prepare<[string]>('DELETE FROM failed_logins WHERE key = ?');
+  // `isForgettable` in SQL: rows without a recorded failure are kept, as the core keeps them.
+  const deleteForgettable = db.prepare<[number, number]>(
+    `DELETE FROM failed_logins
+     WHERE last_failure_at IS NOT NULL AND last_failure_at <= ?
+       AND (locked_until IS NULL OR locked_until <= ?)`,
+  );
   const selectListed = db.prepare<[], CounterRecord>(
     `SELECT key, failures, window_started_at, last_failure_at, locked_until FROM failed_logins
      WHERE failures > 0 OR locked_until IS NOT NULL
@@ -131,6 +138,11 @@ export function createFailedLoginRepository(ctx: SqliteContext, audit: AuditWrit
       operate(ctx, () =>
         selectListed.all().map((record): FailedLoginEntry => ({ key: record.key, ...toState(record) })),
       ),
+    prune: (now) =>
+      operate(ctx, () => {
+        const nowMs = toMs(now, 'now');
+        return deleteForgettable.run(nowMs - FAILED_LOGIN_RETENTION_MS, nowMs).changes;
+      }),
     reset: (key, event) =>
       operate(ctx, () => {
         const done = resetTx.immediate(key, event);
