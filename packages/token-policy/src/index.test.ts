@@ -5,8 +5,11 @@ describe('the public entry', () => {
   test('exports exactly the curated runtime API', () => {
     expect(Object.keys(api).sort()).toEqual(
       [
+        'FAILED_LOGIN_RETENTION_MS',
         'MAX_AUTHORIZATION_LENGTH',
+        'MAX_FAILED_LOGIN_WINDOW_MINUTES',
         'MAX_IP_ALLOW_LIST_ENTRIES',
+        'MAX_LOCKOUT_MINUTES',
         'TOKEN_LENGTH',
         'TOKEN_PREFIX',
         'TokenPolicyError',
@@ -24,6 +27,7 @@ describe('the public entry', () => {
         'failureKeys',
         'generateToken',
         'isExpired',
+        'isForgettable',
         'isValidity',
         'lockoutStatus',
         'mayAdminister',
