@@ -6,6 +6,14 @@ import { createLogBatch, formatLogEntries, type LogEntries } from './log-entries
 import { createThreadedLogDestination, type ThreadedLogDestination } from './log-thread.js';
 import { createAccessLog, createLogger, flushAccessLines } from './logger.js';
 
+/** The lines of a log file, each parsed as JSON. */
+function jsonLines(file: string): Array<Record<string, unknown>> {
+  return readFileSync(file, 'utf8')
+    .split('\n')
+    .slice(0, -1)
+    .map((line) => JSON.parse(line) as Record<string, unknown>);
+}
+
 const FIELDS = {
   method: 'GET',
   path: '/rest/api/2/issue/X-1',
@@ -83,10 +91,7 @@ describe('threaded log destination', () => {
     for (let i = 0; i < 600; i++) access({ ...FIELDS, path: `/rest/api/2/issue/X-${i}` });
     logger.error('last');
     destination.flushSync();
-    const lines = readFileSync(file, 'utf8')
-      .split('\n')
-      .slice(0, -1)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = jsonLines(file);
     expect(lines).toHaveLength(603);
     expect(lines[0]).toMatchObject({ level: 30, service: 'api-token-auth', product: 'jira', msg: 'request' });
     expect(lines[1]).toMatchObject({ level: 40, msg: 'in between', authorization: '[redacted]' });
@@ -108,10 +113,7 @@ describe('threaded log destination', () => {
     // Full batches of 32 entries are written at once (the warning went with the first); the rest waits for the flush.
     expect(readFileSync(file, 'utf8').split('\n').slice(0, -1)).toHaveLength(288);
     destination.flushSync();
-    const lines = readFileSync(file, 'utf8')
-      .split('\n')
-      .slice(0, -1)
-      .map((line) => JSON.parse(line) as Record<string, unknown>);
+    const lines = jsonLines(file);
     expect(lines).toHaveLength(302);
     expect(lines[1]).toMatchObject({ level: 40, msg: 'in between' });
     expect(lines[301]).toMatchObject({ path: '/p/299' });
@@ -154,10 +156,7 @@ describe('threaded log destination', () => {
     logger.info('after');
     createAccessLog(logger)(FIELDS);
     destination.flushSync();
-    const messages = readFileSync(file, 'utf8')
-      .split('\n')
-      .slice(0, -1)
-      .map((line) => (JSON.parse(line) as { msg: string }).msg);
+    const messages = jsonLines(file).map((line) => line.msg);
     expect(messages).toEqual([
       'before',
       expect.stringContaining('the log thread stopped'),

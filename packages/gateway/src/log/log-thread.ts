@@ -1,9 +1,10 @@
 /**
  * A pino destination that formats and writes on a worker thread (issue 6). The request thread only
- * records raw fields in a batch (`log-entries.ts`); every 100 ms, or at 256 entries (32 without a thread), the batch goes
- * to the log thread, which turns it into pino's JSON lines and writes them to the file descriptor in
- * one blocking `write` — on another core, off the event loop that serves requests. Lines pino writes
- * (warnings, errors) travel in the same batches, so the log keeps its order.
+ * records raw fields in a batch (`log-entries.ts`); every 100 ms, or at 256 entries, the batch goes to
+ * the log thread, which turns it into pino's JSON lines and writes them to the file descriptor in one
+ * blocking `write` — on another core, off the event loop that serves requests. Without a thread
+ * (`thread: false`) the batch holds 32 entries and this thread formats and writes it. Lines pino
+ * writes (warnings, errors) travel in the same batches, so the log keeps its order.
  *
  * Nothing is lost on the way out: `flushSync` hands over the last batch and waits (up to a few
  * seconds) until the log thread has written everything. If the log thread dies, this thread writes
