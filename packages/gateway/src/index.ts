@@ -118,11 +118,8 @@ export {
   type CreateLoggerOptions,
   type Logger,
 } from './log/logger.js';
-export {
-  createThreadedLogDestination,
-  type ThreadedLogDestination,
-  type ThreadedLogDestinationOptions,
-} from './log/log-thread.js';
+export { createFdDestination, writeAllSync } from './log/fd-destination.js';
+export { createAccessLineFormatter, type AccessFields } from './log/access-line.js';
 
 // Building blocks of the other folders
 export * from './store/index.js';

@@ -6,7 +6,7 @@ import type { Logger } from 'pino';
 import { parseGatewayConfig } from './config/gateway-config.js';
 import { startGateway, type RunningGateway, type StartGatewayOptions } from './gateway.js';
 import { createLogger, flushAccessLines } from './log/logger.js';
-import { createThreadedLogDestination } from './log/log-thread.js';
+import { createFdDestination } from './log/fd-destination.js';
 import type { Product } from './product/product.js';
 import { StoreError } from './store/store-error.js';
 
@@ -20,11 +20,6 @@ export interface RunGatewayFromEnvOptions {
   env?: NodeJS.ProcessEnv;
   /** Extra start options (a UI, tuning). */
   start?: Pick<StartGatewayOptions, 'createUi' | 'tuning'>;
-  /**
-   * Format and write logs on a worker thread (default `false`): about 5 µs less event-loop work per
-   * request, for about 12 MB more RSS (docs/performance.md).
-   */
-  logThread?: boolean;
 }
 
 /**
@@ -74,15 +69,13 @@ export async function runGatewayFromEnv(options: RunGatewayFromEnvOptions): Prom
   }
   if (config.adminGroups.length === 0) config.adminGroups = [...product.defaultAdminGroups];
 
-  // Logs go to stderr: stdout carries the one `listening on …` line that scripts wait for. A request
-  // leaves raw fields in a batch; every 100 ms the batch is formatted and written in one `write`
-  // (formatting and writing an access line per request was about a quarter of the gateway's own cost
-  // per request, docs/performance.md), on a log thread if asked for, and synchronously on exit.
-  const destination = createThreadedLogDestination({ fd: 2, thread: options.logThread ?? false });
-  const logger: Logger = createLogger({ level: config.logLevel, destination });
+  // Logs go to stderr: stdout carries the one `listening on …` line that scripts wait for. Access
+  // lines are written in batches of about 16 KB, at the latest after 100 ms (one `write` per request
+  // was a large part of the gateway's own cost per request, docs/performance.md); every write is
+  // synchronous, so flushing the batch is all an exit needs.
+  const logger: Logger = createLogger({ level: config.logLevel, destination: createFdDestination(2) });
   const exit: (code: number) => never = (code) => {
     flushAccessLines(logger);
-    destination.flushSync();
     process.exit(code);
   };
   let gateway: RunningGateway;

@@ -36,8 +36,6 @@ export interface GatewayOptions {
   onTmpfs?: boolean;
   /** Node flags of the gateway process (default `GATEWAY_NODE_FLAGS`, those the adapters' bins start with). */
   nodeFlags?: readonly string[];
-  /** Logs formatted and written on a worker thread (`runGatewayFromEnv({ logThread: true })`; default: `BENCH_LOG_THREAD=1`). */
-  logThread?: boolean;
 }
 
 export interface BenchEnvironment {
@@ -140,10 +138,7 @@ export async function startBenchEnvironment(settings: BenchSettings): Promise<Be
       await seeder.stop();
       const child = await startChild<GatewayReady>('gateway', {
         stderrFile: join(home, 'gateway.log'),
-        env: {
-          ...gatewayEnv,
-          BENCH_LOG_THREAD: (options.logThread ?? process.env.BENCH_LOG_THREAD === '1') ? '1' : '0',
-        },
+        env: gatewayEnv,
         // Started as the adapters' bins start it (their `#!` line carries these flags).
         nodeFlags: options.nodeFlags ?? GATEWAY_NODE_FLAGS,
       });

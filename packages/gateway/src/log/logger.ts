@@ -5,8 +5,7 @@
  */
 import pino from 'pino';
 import type { Logger } from 'pino';
-import { createLogBatch, formatLogEntries, type AccessFields, type LogBatch } from './log-entries.js';
-import { isThreadedLogDestination } from './log-thread.js';
+import { createAccessLineFormatter, type AccessFields } from './access-line.js';
 
 export type { Logger } from 'pino';
 
@@ -40,14 +39,70 @@ export const REDACTED_PATHS: readonly string[] = [
 /** Options of {@link createLogger}. */
 export interface CreateLoggerOptions {
   level?: string;
-  /** Where lines go (default stdout). Tests pass a stream to capture lines. */
+  /** Where lines go (default stdout). Production passes `createFdDestination(2)`; tests a stream. */
   destination?: pino.DestinationStream;
   /** Extra base fields, e.g. `{ product: 'jira' }`. */
   base?: Record<string, unknown>;
 }
 
+/** Access lines wait until they make this many characters (about 64 lines) … */
+const ACCESS_BATCH_CHARS = 16_384;
+/** … or at most this long. */
+const ACCESS_BATCH_MS = 100;
+
 /**
- * A pino logger with the gateway's redaction rules.
+ * Access lines of one logger, formatted as they come and handed to its destination in batches: one
+ * `write` per batch instead of one per request (issue 6). Small batches, because a write happens
+ * between two requests.
+ */
+interface AccessLineBatch {
+  /** `bindings`: the logger's `,"service":…` text. */
+  access(bindings: string, fields: AccessFields): void;
+  /** `line` with the waiting access lines before it (they leave the batch). */
+  before(line: string): string;
+  flush(): void;
+}
+
+function createAccessLineBatch(write: (text: string) => unknown): AccessLineBatch {
+  const accessLine = createAccessLineFormatter();
+  let waiting = '';
+  let timer: NodeJS.Timeout | undefined;
+
+  function take(): string {
+    if (timer !== undefined) {
+      clearTimeout(timer);
+      timer = undefined;
+    }
+    const text = waiting;
+    waiting = '';
+    return text;
+  }
+
+  function flush(): void {
+    const text = take();
+    if (text !== '') write(text);
+  }
+
+  return {
+    access(bindings, fields) {
+      waiting += accessLine(bindings, Date.now(), fields);
+      if (waiting.length >= ACCESS_BATCH_CHARS) flush();
+      else if (timer === undefined) {
+        timer = setTimeout(flush, ACCESS_BATCH_MS);
+        // Waiting lines never keep a process alive; the exit path flushes them.
+        timer.unref();
+      }
+    },
+    before(line) {
+      return waiting === '' ? line : take() + line;
+    },
+    flush,
+  };
+}
+
+/**
+ * A pino logger with the gateway's redaction rules, and a batch for its access lines
+ * ({@link createAccessLog}).
  *
  * @example
  * ```ts
@@ -56,54 +111,33 @@ export interface CreateLoggerOptions {
  * ```
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const threaded = isThreadedLogDestination(options.destination) ? options.destination : null;
-  // For any other destination, access entries wait in a batch of this thread, and a line pino writes
-  // takes the waiting ones with it first, so the log stays in order.
-  let batch: LogBatch | null = null;
+  const batch = createAccessLineBatch((text) => streamOf(logger).write(text));
   const pinoOptions: pino.LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: 'api-token-auth', ...options.base },
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    ...(threaded === null
-      ? {
-          hooks: {
-            streamWrite: (line: string) => {
-              const waiting = batch?.take() ?? null;
-              return waiting === null ? line : formatLogEntries(waiting) + line;
-            },
-          },
-        }
-      : {}),
+    // Any other line takes the waiting access lines with it, so the log stays in order.
+    hooks: { streamWrite: (line: string) => batch.before(line) },
   };
   const logger =
     options.destination === undefined ? pino(pinoOptions) : pino(pinoOptions, options.destination);
-  const internals = logger as unknown as Record<symbol, unknown>;
-  const bindings = (internals[pino.symbols.chindingsSym] as string | undefined) ?? '';
-  if (threaded !== null) {
-    accessSinks.set(logger, {
-      access: (fields) => threaded.access(bindings, fields),
-      flush: () => threaded.flushSync(),
-    });
-  } else {
-    const stream = internals[pino.symbols.streamSym] as { write(text: string): unknown };
-    const own = createLogBatch({ deliver: (entries) => stream.write(formatLogEntries(entries)) });
-    batch = own;
-    accessSinks.set(logger, { access: (fields) => own.access(bindings, fields), flush: () => own.flush() });
-  }
+  const bindings = (internalsOf(logger)[pino.symbols.chindingsSym] as string | undefined) ?? '';
+  accessBatches.set(logger, { batch, bindings });
   return logger;
 }
 
-/**
- * Where a logger made by {@link createLogger} puts its access entries: the threaded destination's
- * batch, or a batch of this thread (see `log-entries.ts`).
- */
-interface AccessSink {
-  access(fields: AccessFields): void;
-  flush(): void;
+function internalsOf(logger: Logger): Record<symbol, unknown> {
+  return logger as unknown as Record<symbol, unknown>;
 }
 
-const accessSinks = new WeakMap<Logger, AccessSink>();
+/** Where pino writes `logger`'s lines. */
+function streamOf(logger: Logger): { write(text: string): unknown } {
+  return internalsOf(logger)[pino.symbols.streamSym] as { write(text: string): unknown };
+}
+
+/** The access-line batch of each logger made by {@link createLogger}, with the logger's bindings text. */
+const accessBatches = new WeakMap<Logger, { batch: AccessLineBatch; bindings: string }>();
 
 /**
  * Writes the access lines still waiting for `logger` (call before a synchronous flush on exit).
@@ -115,7 +149,7 @@ const accessSinks = new WeakMap<Logger, AccessSink>();
  * ```
  */
 export function flushAccessLines(logger: Logger): void {
-  accessSinks.get(logger)?.flush();
+  accessBatches.get(logger)?.batch.flush();
 }
 
 /** One access-log line: what happened, never how the caller authenticated. */
@@ -141,8 +175,8 @@ export function pathForLog(rawUrl: string | undefined): string {
 /**
  * The access-log writer for `logger`: each call writes one line at `info`, exactly as `logAccess`
  * would (same fields, same order, same JSON), but for a logger made by {@link createLogger} the line is
- * recorded as raw fields and formatted later, in a batch (see `log-entries.ts`). Any other logger gets
- * `logAccess`.
+ * built directly (`access-line.ts`) and written with others in a batch, within 100 ms. Any other
+ * logger gets `logAccess`.
  *
  * @example
  * ```ts
@@ -151,13 +185,14 @@ export function pathForLog(rawUrl: string | undefined): string {
  * ```
  */
 export function createAccessLog(logger: Logger): (entry: AccessLogEntry) => void {
-  const sink = accessSinks.get(logger);
-  if (sink === undefined) {
+  const own = accessBatches.get(logger);
+  if (own === undefined) {
     // Access lines are built from an explicit list of fields that never holds a credential, so the
     // key-based redaction (a third of a line's cost, issue 6 profile) has nothing to do there.
     const unredacted = logger.child({}, { redact: [] });
     return (entry) => logAccess(unredacted, entry);
   }
+  const { batch, bindings } = own;
   const INFO = 30;
   // pino's level is a getter; it is read again only when it changes.
   let enabled = logger.levelVal <= INFO;
@@ -165,7 +200,7 @@ export function createAccessLog(logger: Logger): (entry: AccessLogEntry) => void
     enabled = logger.levelVal <= INFO;
   });
   return (entry) => {
-    if (enabled) sink.access(entry);
+    if (enabled) batch.access(bindings, entry);
   };
 }
 

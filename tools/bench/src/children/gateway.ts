@@ -31,7 +31,6 @@ function memoryReport(): Record<string, number> {
 const gateway = await runGatewayFromEnv({
   productKey: 'jira',
   createProduct: () => createBenchProduct(),
-  logThread: process.env.BENCH_LOG_THREAD === '1',
 });
 const metricsUrl = gateway.metrics?.url;
 if (metricsUrl === undefined) throw new Error('the benchmark needs ATA_METRICS_PORT');

@@ -1,0 +1,58 @@
+/**
+ * A pino destination that writes to a file descriptor at once, in one blocking `write` per call: the
+ * gateway's log lines reach stderr in batches (`logger.ts`), so a line is never lost on exit and never
+ * waits in a second buffer.
+ */
+import { writeSync } from 'node:fs';
+
+/** Something to `Atomics.wait` on for a short pause. */
+const pause = new Int32Array(new SharedArrayBuffer(4));
+
+/** Bytes of `data` written to `fd`; 0 after a short pause when a non-blocking pipe is full. */
+function writeSome(fd: number, data: string | Buffer): number {
+  try {
+    return typeof data === 'string' ? writeSync(fd, data) : writeSync(fd, data);
+  } catch (error) {
+    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+    Atomics.wait(pause, 0, 0, 5);
+    return 0;
+  }
+}
+
+/**
+ * Writes all of `text` to `fd`: a string goes to the kernel as it is (no `Buffer` of our own), and
+ * only a partial write (a full non-blocking pipe) turns the rest into bytes to retry.
+ *
+ * @example
+ * ```ts
+ * writeAllSync(2, '{"level":30,…}\n');
+ * ```
+ */
+export function writeAllSync(fd: number, text: string): void {
+  const written = writeSome(fd, text);
+  if (written === Buffer.byteLength(text, 'utf8')) return;
+  let rest = Buffer.from(text, 'utf8').subarray(written);
+  while (rest.length > 0) rest = rest.subarray(writeSome(fd, rest));
+}
+
+/**
+ * A destination for `createLogger` writing synchronously to `fd`. A failing destination (a closed
+ * pipe) cannot report that it fails: its errors are dropped rather than thrown into a request.
+ *
+ * @example
+ * ```ts
+ * const logger = createLogger({ destination: createFdDestination(2) });
+ * ```
+ */
+export function createFdDestination(fd: number): { write(text: string): boolean } {
+  return {
+    write(text) {
+      try {
+        writeAllSync(fd, text);
+      } catch {
+        // Nowhere left to say so.
+      }
+      return true;
+    },
+  };
+}
