@@ -2,7 +2,6 @@
 import { TokenPolicyError } from './errors.js';
 
 export const BASE62_ALPHABET = '0123456789ABCDEFGHIJKLMNOPQRSTUVWXYZabcdefghijklmnopqrstuvwxyz';
-export const BASE62_PATTERN = /^[0-9A-Za-z]*$/;
 
 /** 62 × 4: bytes at or above this would make `byte % 62` favour the first characters. */
 const UNBIASED_LIMIT = 248;

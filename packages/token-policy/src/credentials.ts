@@ -2,6 +2,7 @@
  * Classification of the `Authorization` header (DESIGN §2 "Authentication policy", §3 "Credential
  * classification"). A token is recognised by its format, never by trying it against storage.
  */
+import { isSchemeToken, isToken68 } from './character-classes.js';
 import { TokenPolicyError } from './errors.js';
 import { decodeBase64, decodeUtf8 } from './text-decoding.js';
 import { TOKEN_PREFIX, parseToken } from './token-format.js';
@@ -53,11 +54,6 @@ export type Credential =
   | { kind: 'other'; scheme: string }
   /** Cannot be read at all. */
   | { kind: 'malformed'; reason: MalformedReason };
-
-/** RFC 9110 `token` (the scheme). */
-const SCHEME_PATTERN = /^[!#$%&'*+.^_`|~0-9A-Za-z-]+$/;
-/** RFC 6750 `b64token` / RFC 9110 `token68`. */
-const TOKEN68_PATTERN = /^[A-Za-z0-9\-._~+/]+=*$/;
 
 /** Space or tab (RFC 9110 optional whitespace). */
 function isOws(code: number): boolean {
@@ -143,14 +139,14 @@ export function classifyAuthorization(header: string | undefined): Credential {
   const parts = splitAuthorization(header);
   if (parts === null) return { kind: 'malformed', reason: 'EMPTY' };
   const { scheme, value } = parts;
-  if (!SCHEME_PATTERN.test(scheme)) return { kind: 'malformed', reason: 'INVALID_SCHEME' };
+  if (!isSchemeToken(scheme)) return { kind: 'malformed', reason: 'INVALID_SCHEME' };
   switch (scheme.toLowerCase()) {
     case 'basic':
       if (value === '') return { kind: 'malformed', reason: 'MISSING_CREDENTIALS' };
       return classifyBasic(value);
     case 'bearer':
       if (value === '') return { kind: 'malformed', reason: 'MISSING_CREDENTIALS' };
-      if (!TOKEN68_PATTERN.test(value)) return { kind: 'malformed', reason: 'INVALID_BEARER' };
+      if (!isToken68(value)) return { kind: 'malformed', reason: 'INVALID_BEARER' };
       return classifySecret(value, undefined) ?? { kind: 'other', scheme };
     default:
       return { kind: 'other', scheme };

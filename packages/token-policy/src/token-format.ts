@@ -11,7 +11,8 @@
  *
  * 52 ASCII characters in all, well under bcrypt's 72-byte input limit.
  */
-import { BASE62_PATTERN, encodeBase62, randomBase62 } from './base62.js';
+import { encodeBase62, randomBase62 } from './base62.js';
+import { isBase62 } from './character-classes.js';
 import { crc32 } from './crc32.js';
 import { TokenPolicyError } from './errors.js';
 import type { ParsedToken } from './types.js';
@@ -69,7 +70,7 @@ export function generateToken(randomBytes: (n: number) => Uint8Array): Generated
 export function parseToken(text: string): ParsedToken | null {
   if (typeof text !== 'string' || text.length !== TOKEN_LENGTH || !text.startsWith(TOKEN_PREFIX)) return null;
   const rest = text.slice(TOKEN_PREFIX.length);
-  if (!BASE62_PATTERN.test(rest)) return null;
+  if (!isBase62(rest)) return null;
   const body = text.slice(0, TOKEN_LENGTH - CHECKSUM_LENGTH);
   if (checksumOf(body) !== text.slice(TOKEN_LENGTH - CHECKSUM_LENGTH)) return null;
   return {

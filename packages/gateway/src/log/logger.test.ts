@@ -10,7 +10,7 @@ import {
   pathForLog,
   type AccessLogEntry,
 } from './logger.js';
-import { createAccessLineFormatter } from './access-line.js';
+import { createAccessLineFormatter, durationText } from './access-line.js';
 
 /** A destination that keeps what pino writes, as text. */
 function capture(): { stream: Writable; text: () => string } {
@@ -173,6 +173,37 @@ describe('the time of an access line', () => {
         );
       }),
       { numRuns: 300 },
+    );
+  });
+});
+
+describe('the duration of an access line', () => {
+  test('is written as String(Math.round(ms * 100) / 100) for any duration', () => {
+    fc.assert(
+      fc.property(
+        fc.oneof(
+          fc.double({ min: 0, max: 1e9, noNaN: true }),
+          fc.integer({ min: 0, max: 100_000 }).map((n) => n / 1000),
+          fc.constantFrom(
+            0,
+            0.004,
+            0.005,
+            0.015,
+            0.1,
+            1.005,
+            9.995,
+            99.999,
+            21_474_836.47,
+            21_474_836.48,
+            -1,
+            1e15,
+          ),
+        ),
+        (ms) => {
+          expect(durationText(ms)).toBe(String(Math.round(ms * 100) / 100));
+        },
+      ),
+      { numRuns: 20_000 },
     );
   });
 });
