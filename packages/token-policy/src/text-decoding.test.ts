@@ -49,8 +49,35 @@ describe('decodeBase64', () => {
     fc.assert(
       fc.property(fc.uint8Array({ maxLength: 64 }), (bytes) => {
         const text = Buffer.from(bytes).toString('base64');
-        expect(decodeBase64(text)).toEqual(Uint8Array.from(bytes));
+        expect(decodeBase64(text)).toEqual(Array.from(bytes));
       }),
     );
+  });
+
+  /** The specification: canonical base64, padding optional but correct where present. */
+  function referenceBase64(text: string): number[] | null {
+    const body = text.length % 4 === 0 ? text.replace(/={1,2}$/, '') : text;
+    if (!/^[A-Za-z0-9+/]*$/.test(body) || body.length % 4 === 1) return null;
+    const bytes = Buffer.from(body, 'base64');
+    return bytes.toString('base64').replace(/=+$/, '') === body ? Array.from(bytes) : null;
+  }
+
+  test('refuses exactly what is not canonical base64, on any text', () => {
+    const nearBase64 = fc.string({
+      unit: fc.constantFrom(...'AQgw/+Zz09=-_ \u00e9\u0000'.split('')),
+      maxLength: 16,
+    });
+    fc.assert(
+      fc.property(fc.oneof(nearBase64, fc.string({ maxLength: 12 })), (text) => {
+        expect(decodeBase64(text)).toEqual(referenceBase64(text));
+      }),
+      { numRuns: 10_000 },
+    );
+    expect(decodeBase64('YQ==')).toEqual([0x61]);
+    expect(decodeBase64('YQ')).toEqual([0x61]);
+    expect(decodeBase64('YR==')).toBeNull();
+    expect(decodeBase64('YQ=')).toBeNull();
+    expect(decodeBase64('Y===')).toBeNull();
+    expect(decodeBase64('')).toEqual([]);
   });
 });
