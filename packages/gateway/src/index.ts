@@ -118,8 +118,7 @@ export {
   type CreateLoggerOptions,
   type Logger,
 } from './log/logger.js';
-export { createFdDestination, writeAllSync } from './log/fd-destination.js';
-export { createAccessLineFormatter, type AccessFields } from './log/access-line.js';
+export { createFdDestination } from './log/fd-destination.js';
 
 // Building blocks of the other folders
 export * from './store/index.js';

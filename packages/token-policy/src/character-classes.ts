@@ -4,7 +4,7 @@
  * `character-classes.test.ts` checks each against its regular-expression specification.
  */
 
-/** A table of the ASCII characters of `chars` (a regular-expression class body, ASCII only). */
+/** A table of the ASCII characters that `members` (one character class) matches. */
 function asciiTable(members: RegExp): Uint8Array {
   const table = new Uint8Array(128);
   for (let code = 0; code < 128; code++) table[code] = members.test(String.fromCharCode(code)) ? 1 : 0;

@@ -8,15 +8,11 @@ import { writeSync } from 'node:fs';
 /** Something to `Atomics.wait` on for a short pause. */
 const pause = new Int32Array(new SharedArrayBuffer(4));
 
-/** Bytes of `data` written to `fd`; 0 after a short pause when a non-blocking pipe is full. */
-function writeSome(fd: number, data: string | Buffer): number {
-  try {
-    return typeof data === 'string' ? writeSync(fd, data) : writeSync(fd, data);
-  } catch (error) {
-    if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
-    Atomics.wait(pause, 0, 0, 5);
-    return 0;
-  }
+/** After a failed write: a full non-blocking pipe (`EAGAIN`) gets a short pause, anything else is thrown. */
+function pauseIfPipeFull(error: unknown): 0 {
+  if ((error as NodeJS.ErrnoException).code !== 'EAGAIN') throw error;
+  Atomics.wait(pause, 0, 0, 5);
+  return 0;
 }
 
 /**
@@ -29,10 +25,21 @@ function writeSome(fd: number, data: string | Buffer): number {
  * ```
  */
 export function writeAllSync(fd: number, text: string): void {
-  const written = writeSome(fd, text);
+  let written: number;
+  try {
+    written = writeSync(fd, text);
+  } catch (error) {
+    written = pauseIfPipeFull(error);
+  }
   if (written === Buffer.byteLength(text, 'utf8')) return;
   let rest = Buffer.from(text, 'utf8').subarray(written);
-  while (rest.length > 0) rest = rest.subarray(writeSome(fd, rest));
+  while (rest.length > 0) {
+    try {
+      rest = rest.subarray(writeSync(fd, rest));
+    } catch (error) {
+      pauseIfPipeFull(error);
+    }
+  }
 }
 
 /**

@@ -140,12 +140,13 @@ function streamOf(logger: Logger): { write(text: string): unknown } {
 const accessBatches = new WeakMap<Logger, { batch: AccessLineBatch; bindings: string }>();
 
 /**
- * Writes the access lines still waiting for `logger` (call before a synchronous flush on exit).
+ * Writes the access lines still waiting for `logger` (call on exit: with a synchronous destination such
+ * as `createFdDestination`, they are written when this returns).
  *
  * @example
  * ```ts
  * flushAccessLines(logger);
- * destination.flushSync();
+ * process.exit(0);
  * ```
  */
 export function flushAccessLines(logger: Logger): void {
