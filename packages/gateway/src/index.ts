@@ -31,6 +31,7 @@ export {
   type AuthenticationPipeline,
   type AuthenticationPipelineOptions,
   type AuthenticationRequest,
+  type CredentialMemo,
   type FinalDecision,
 } from './auth/authentication-pipeline.js';
 export {

@@ -4,6 +4,7 @@
  */
 import { generateToken } from '@api-token-auth/token-policy';
 import { randomBytes } from 'node:crypto';
+import { Client } from 'undici';
 import { afterAll, beforeAll, beforeEach, describe, expect, test } from 'vitest';
 import {
   API,
@@ -28,6 +29,11 @@ afterAll(async () => {
 beforeEach(async () => {
   await resetState(h);
 });
+
+/** What the echo upstream answers: the request as it arrived. */
+interface EchoedHeaders {
+  headers: Record<string, string | undefined>;
+}
 
 function upstreamCount(): number {
   return h.upstream.received.length;
@@ -540,6 +546,47 @@ describe('identity header stripping', () => {
     ).json();
     expect(password.headers['x-forwarded-user']).toBeUndefined();
     expect(password.headers['x-api-token-auth-secret']).toBeUndefined();
+  });
+});
+
+describe('one keep-alive connection, several callers (a load balancer in front reuses connections)', () => {
+  test('each request is decided by its own Authorization header, and a deletion takes effect at once', async () => {
+    const alice = await createToken(h, 'alice');
+    const carol = await createToken(h, 'carol');
+    // One connection for every request below.
+    const connection = new Client(`http://127.0.0.1:${h.gateway.port}`, { pipelining: 1 });
+    let connects = 0;
+    connection.on('connect', () => {
+      connects += 1;
+    });
+    const send = async (authorization?: string) => {
+      const response = await connection.request({
+        path: '/rest/api/2/myself',
+        method: 'GET',
+        headers: authorization === undefined ? {} : { authorization },
+      });
+      const text = await response.body.text();
+      const user =
+        response.statusCode === 200
+          ? (JSON.parse(text) as EchoedHeaders).headers['x-forwarded-user']
+          : undefined;
+      return { status: response.statusCode, user };
+    };
+    try {
+      expect(await send(`Bearer ${alice.token}`)).toEqual({ status: 200, user: 'alice' });
+      expect(await send(`Bearer ${alice.token}`)).toEqual({ status: 200, user: 'alice' });
+      expect(await send(basic('carol', carol.token))).toEqual({ status: 200, user: 'carol' });
+      expect((await send(`Bearer ${withOtherSecret(alice.token)}`)).status).toBe(401);
+      expect((await send(basic('carol', alice.token))).status).toBe(401);
+      expect(await send()).toEqual({ status: 200, user: undefined });
+      expect(await send(`Bearer ${alice.token}`)).toEqual({ status: 200, user: 'alice' });
+      expect((await asUser(h, 'alice', `/tokens/${alice.id}`, { method: 'DELETE' })).status).toBe(204);
+      expect((await send(`Bearer ${alice.token}`)).status).toBe(401);
+      expect(await send(`Bearer ${carol.token}`)).toEqual({ status: 200, user: 'carol' });
+      expect(connects).toBe(1);
+    } finally {
+      await connection.close();
+    }
   });
 });
 

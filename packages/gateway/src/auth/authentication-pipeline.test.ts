@@ -16,7 +16,11 @@ import { describe, expect, test } from 'vitest';
 import { createKeyedDigest } from '../crypto/keyed-digest.js';
 import type { ProductUser } from '../product/product.js';
 import type { FailedLoginRepository, TokenRow } from '../store/store.js';
-import { createAuthenticationPipeline, type AuthenticationRequest } from './authentication-pipeline.js';
+import {
+  createAuthenticationPipeline,
+  type AuthenticationRequest,
+  type CredentialMemo,
+} from './authentication-pipeline.js';
 import { createLockoutStatusCache } from './lockout-status-cache.js';
 import { compileSettings, type SettingsCache } from './settings-cache.js';
 import { createTokenVerifier } from './token-verifier.js';
@@ -84,6 +88,9 @@ function setUp(setup: Setup = {}) {
     lastUsedFrom: null,
   };
   const calls = { rows: 0, compares: 0, users: 0 };
+  /** Keyed digests worked out (the token cache keys), and whether the row has been deleted. */
+  const work = { digests: 0, rowDeleted: false };
+  const keyedDigest = createKeyedDigest();
   const failedLogins = memoryFailedLogins();
   const clock = () => new Date(NOW);
   const now = () => NOW.getTime();
@@ -91,7 +98,7 @@ function setUp(setup: Setup = {}) {
     tokens: {
       findById: (id) => {
         calls.rows += 1;
-        return Promise.resolve(id === row.id ? row : null);
+        return Promise.resolve(id === row.id && !work.rowDeleted ? row : null);
       },
     },
     hasher: {
@@ -101,7 +108,10 @@ function setUp(setup: Setup = {}) {
       },
     },
     cache: createVerifiedTokenCache({ now }),
-    digest: createKeyedDigest(),
+    digest: (text) => {
+      work.digests += 1;
+      return keyedDigest(text);
+    },
     now,
   });
   const users = createUserDirectory({
@@ -135,7 +145,7 @@ function setUp(setup: Setup = {}) {
     users,
     clock,
   });
-  return { pipeline, token: generated.token, calls, failedLogins };
+  return { pipeline, verifier, token: generated.token, tokenId: generated.id, calls, failedLogins, work };
 }
 
 describe('authenticateFromMemory', () => {
@@ -252,5 +262,58 @@ describe('authenticateFromMemory', () => {
     expect(calls.compares).toBe(0);
     await Promise.all([pipeline.authenticate(request), pipeline.authenticate(request)]);
     expect(calls.compares).toBe(1);
+  });
+});
+
+describe('a connection’s memo of its credential', () => {
+  test('the same header again is not read again: no digest, and the same decision', async () => {
+    const { pipeline, token, work } = setUp();
+    const memo: CredentialMemo = {};
+    for (const authorization of [`Bearer ${token}`, basic('alice', token)]) {
+      // Each request's header is a string of its own: equal text, another string.
+      const request = (): AuthenticationRequest => ({
+        authorization: authorization.split('').join(''),
+        clientIp: '10.0.0.7',
+        memo,
+      });
+      expect((await pipeline.authenticate(request())).decision.outcome).toBe('forward-as-user');
+      const digests = work.digests;
+      const warm = Array.from({ length: 5 }, () => pipeline.authenticateFromMemory(request()));
+      expect(work.digests).toBe(digests);
+      const unremembered = pipeline.authenticateFromMemory({ authorization, clientIp: '10.0.0.7' });
+      expect(work.digests).toBe(digests + 1);
+      for (const known of warm) expect(known).toEqual(unremembered);
+    }
+  });
+
+  test('a different header on the same connection is read afresh, and decided on its own', async () => {
+    const { pipeline, token } = setUp();
+    const memo: CredentialMemo = {};
+    const garbled = `${token.slice(0, 20)}${token.slice(20, 46).split('').reverse().join('')}${token.slice(46)}`;
+    const outcome = async (authorization: string | undefined) => {
+      const { decision } = await pipeline.authenticate({ authorization, clientIp: '10.0.0.7', memo });
+      return decision.outcome === 'reject' ? decision.code : decision.outcome;
+    };
+    expect(await outcome(`Bearer ${token}`)).toBe('forward-as-user');
+    expect(await outcome(`Bearer ${garbled}`)).toBe('TOKEN_INVALID');
+    expect(await outcome(undefined)).toBe('forward-unchanged');
+    expect(await outcome(basic('bob', token))).toBe('TOKEN_USER_MISMATCH');
+    expect(await outcome(basic('alice', 'a password'))).toBe('forward-unchanged');
+    expect(await outcome(`Bearer ${token}`)).toBe('forward-as-user');
+  });
+
+  test('a token deleted meanwhile is refused on a connection that presented it before', async () => {
+    const { pipeline, verifier, token, tokenId, work } = setUp();
+    const memo: CredentialMemo = {};
+    const request = { authorization: `Bearer ${token}`, clientIp: '10.0.0.7', memo };
+    await pipeline.authenticate(request);
+    expect(pipeline.authenticateFromMemory(request)?.decision.outcome).toBe('forward-as-user');
+    work.rowDeleted = true;
+    verifier.invalidateToken(tokenId);
+    expect(pipeline.authenticateFromMemory(request)).toBeUndefined();
+    expect((await pipeline.authenticate(request)).decision).toMatchObject({
+      outcome: 'reject',
+      code: 'TOKEN_INVALID',
+    });
   });
 });

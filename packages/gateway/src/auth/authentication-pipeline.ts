@@ -16,6 +16,7 @@ import {
   type ParsedToken,
 } from '@api-token-auth/token-policy';
 import type { Logger } from 'pino';
+import { constantTimeSameText } from '../crypto/keyed-digest.js';
 import { createAttemptGate, type AttemptGate } from './attempt-gate.js';
 import type { FailedLoginCounter } from './lockout-status-cache.js';
 import type { SettingsCache } from './settings-cache.js';
@@ -33,6 +34,29 @@ export interface AuthenticationRequest {
   clientIp: string;
   /** No `Authorization`, and a POST to the product's REST password-login endpoint. */
   isRestSessionLogin?: boolean;
+  /** The memo of the connection the request came on (see {@link CredentialMemo}); none = read afresh. */
+  memo?: CredentialMemo;
+}
+
+/**
+ * What one connection presented last (issue 6). A client sends the same `Authorization` header with
+ * every request of a keep-alive connection, and reading it — classifying it, parsing a token, the keyed
+ * digest that is the token's cache key — gives the same answer every time. The request handler keeps
+ * one memo per connection (an empty object to start) and passes it with each request; the pipeline
+ * reuses the reading when the header is the same text, compared in constant time, and reads it afresh
+ * otherwise. Nothing that can change is remembered: the verified-token cache, lockouts, settings and
+ * the owner are consulted on every request as before. The memo holds the header text only as long as
+ * the connection lives, as the connection's own buffers do.
+ */
+export interface CredentialMemo {
+  authorization?: string | undefined;
+  reading?: CredentialReading;
+}
+
+/** An `Authorization` header read: its credential, and for a token its cache key once worked out. */
+interface CredentialReading {
+  readonly credential: Credential;
+  tokenKey?: string;
 }
 
 /** The pipeline's answer. */
@@ -128,14 +152,38 @@ export function createAuthenticationPipeline(options: AuthenticationPipelineOpti
   /** One request on its way through the stages: the decision's input grows as facts arrive. */
   interface Attempt {
     credential: Credential;
+    reading: CredentialReading;
     clientIp: string;
     input: AuthDecisionInput;
     tokenOwner?: string;
     owner?: DirectoryUser;
   }
 
+  /** The request's header read, or the connection's reading of the same header text. */
+  function read(request: AuthenticationRequest): CredentialReading {
+    const { authorization, memo } = request;
+    if (memo === undefined) return { credential: classifyAuthorization(authorization) };
+    const last = memo.reading;
+    if (last !== undefined && sameHeader(memo.authorization, authorization)) return last;
+    const reading: CredentialReading = { credential: classifyAuthorization(authorization) };
+    memo.authorization = authorization;
+    memo.reading = reading;
+    return reading;
+  }
+
+  /** The token's cache key, worked out once per reading. */
+  function tokenKeyOf(attempt: Attempt, token: ParsedToken): string {
+    let key = attempt.reading.tokenKey;
+    if (key === undefined) {
+      key = options.verifier.keyOf(token);
+      attempt.reading.tokenKey = key;
+    }
+    return key;
+  }
+
   function begin(request: AuthenticationRequest): Attempt {
-    const credential = classifyAuthorization(request.authorization);
+    const reading = read(request);
+    const { credential } = reading;
     const clientIp = canonicalClientIp(request.clientIp);
     const { settings, allowList } = options.settings.current();
     const input: AuthDecisionInput = {
@@ -146,7 +194,7 @@ export function createAuthenticationPipeline(options: AuthenticationPipelineOpti
       now: options.clock(),
       isRestSessionLogin: request.isRestSessionLogin === true,
     };
-    return { credential, clientIp, input };
+    return { credential, reading, clientIp, input };
   }
 
   /**
@@ -190,7 +238,7 @@ export function createAuthenticationPipeline(options: AuthenticationPipelineOpti
 
   /** Sets the token check from the verified-token cache; `false` when the token is not warm. */
   function tokenFromMemory(attempt: Attempt, token: ParsedToken): boolean {
-    const check = options.verifier.cached(token);
+    const check = options.verifier.cached(token, tokenKeyOf(attempt, token));
     if (check === undefined) return false;
     attempt.tokenOwner = check.record?.owner;
     attempt.input.token = check;
@@ -272,7 +320,8 @@ export function createAuthenticationPipeline(options: AuthenticationPipelineOpti
           case 'token': {
             if (credential.kind !== 'token')
               throw new Error('decision asked for a token without a token credential');
-            let check = options.verifier.cached(credential.token);
+            const key = tokenKeyOf(attempt, credential.token);
+            let check = options.verifier.cached(credential.token, key);
             if (check === undefined) {
               const keys = lockoutKeys(attempt);
               leave = await gate.enter(keys, settings.failedLogins);
@@ -280,7 +329,7 @@ export function createAuthenticationPipeline(options: AuthenticationPipelineOpti
               input.now = options.clock();
               input.lockout = await options.failedLogins.status(keys, input.now, settings.failedLogins);
               if (input.lockout.locked) break;
-              check = await options.verifier.verify(credential.token);
+              check = await options.verifier.verify(credential.token, key);
               options.onTokenChecked?.(
                 check.record === null ? 'unknown-token' : check.secretMatches ? 'valid' : 'wrong-secret',
               );
@@ -327,6 +376,12 @@ export function createAuthenticationPipeline(options: AuthenticationPipelineOpti
       }
     },
   };
+}
+
+/** Whether two `Authorization` headers (or their absence) are the same text; constant-time. */
+function sameHeader(a: string | undefined, b: string | undefined): boolean {
+  if (a === undefined || b === undefined) return a === b;
+  return constantTimeSameText(a, b);
 }
 
 /**

@@ -22,9 +22,15 @@ export interface SecretComparer {
 }
 
 export interface TokenVerifier {
-  verify(token: ParsedToken): Promise<TokenCheck>;
+  /**
+   * The token's cache key: the keyed digest of the presented token. `verify` and `cached` work it out
+   * when not given; a caller that reads the same token again (a connection's next request) passes the
+   * key it kept.
+   */
+  keyOf(token: ParsedToken): string;
+  verify(token: ParsedToken, key?: string): Promise<TokenCheck>;
   /** The answer when the token is warm (no storage read, no bcrypt); `undefined` when `verify` would do work. */
-  cached(token: ParsedToken): TokenCheck | undefined;
+  cached(token: ParsedToken, key?: string): TokenCheck | undefined;
   /** Drop cached facts of a token (deleted, or its row changed). */
   invalidateToken(tokenId: string): void;
   /** Drop cached facts of every token of an owner (delete-all, owner changed). */
@@ -112,17 +118,20 @@ export function createTokenVerifier(options: TokenVerifierOptions): TokenVerifie
       .finally(() => renewing.delete(key));
   }
 
+  function keyOf(token: ParsedToken): string {
+    return options.digest(`${token.id}:${token.secret}`);
+  }
+
   return {
-    cached(token) {
-      const key = options.digest(`${token.id}:${token.secret}`);
+    keyOf,
+    cached(token, key = keyOf(token)) {
       const hit = options.cache.get(key);
       if (hit === undefined) return undefined;
       options.onCacheHit?.();
       if (options.now() - hit.verifiedAt >= renewAfterMs) renew(key, hit);
       return { record: hit, secretMatches: true };
     },
-    async verify(token) {
-      const key = options.digest(`${token.id}:${token.secret}`);
+    async verify(token, key = keyOf(token)) {
       const hit = options.cache.get(key);
       if (hit !== undefined) {
         options.onCacheHit?.();

@@ -1,5 +1,6 @@
+import fc from 'fast-check';
 import { describe, expect, test } from 'vitest';
-import { constantTimeEqual, createKeyedDigest } from './keyed-digest.js';
+import { constantTimeEqual, constantTimeSameText, createKeyedDigest } from './keyed-digest.js';
 
 describe('createKeyedDigest', () => {
   test('is deterministic per key, differs between keys, and never contains the input', () => {
@@ -51,5 +52,29 @@ describe('constantTimeEqual', () => {
     ['a'.repeat(10_000), 'a'.repeat(10_000), true],
   ])('%j vs %j → %s', (a, b, expected) => {
     expect(constantTimeEqual(a, b)).toBe(expected);
+  });
+});
+
+describe('constantTimeSameText', () => {
+  test.each<[string, string, boolean]>([
+    ['', '', true],
+    ['Bearer ata_x', 'Bearer ata_x', true],
+    ['Bearer ata_x', 'Bearer ata_y', false],
+    ['Bearer ata_x', 'Bearer ata_x ', false],
+    ['Zoë', 'Zoe', false],
+    ['\ud83d\ude00', '\ud83d\ude01', false],
+  ])('%j and %j: %s', (a, b, same) => {
+    expect(constantTimeSameText(a, b)).toBe(same);
+    expect(constantTimeSameText(b, a)).toBe(same);
+  });
+
+  test('agrees with === on any two texts, and on a text and a copy of it', () => {
+    fc.assert(
+      fc.property(fc.string({ unit: 'binary' }), fc.string({ unit: 'binary' }), (a, b) => {
+        expect(constantTimeSameText(a, b)).toBe(a === b);
+        expect(constantTimeSameText(a, a.split('').join(''))).toBe(true);
+      }),
+      { numRuns: 2_000 },
+    );
   });
 });

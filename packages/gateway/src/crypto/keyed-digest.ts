@@ -44,3 +44,22 @@ function sha256(text: string): Buffer {
 export function constantTimeEqual(a: string, b: string): boolean {
   return timingSafeEqual(sha256(a), sha256(b));
 }
+
+/**
+ * Constant-time equality of two texts, without hashing: every character is compared whatever the
+ * first difference, so the time taken shows only whether the lengths differ. For comparing a header
+ * with the one sent before it on the same connection (issue 6: `constantTimeEqual`'s two digests would
+ * cost more than the work the comparison saves). Where the length of the expected value is itself
+ * secret, use {@link constantTimeEqual}.
+ *
+ * @example
+ * ```ts
+ * constantTimeSameText(req.headers.authorization ?? '', previousAuthorization);
+ * ```
+ */
+export function constantTimeSameText(a: string, b: string): boolean {
+  if (a.length !== b.length) return false;
+  let difference = 0;
+  for (let i = 0; i < a.length; i++) difference |= a.charCodeAt(i) ^ b.charCodeAt(i);
+  return difference === 0;
+}

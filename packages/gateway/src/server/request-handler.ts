@@ -10,7 +10,11 @@ import { canonicalIp } from '@api-token-auth/token-policy';
 import type { Logger } from 'pino';
 import { MANAGEMENT_API_PATH, type ManagementApi } from '../api/management-api.js';
 import { retryAfterSeconds } from '../api/caller-identity.js';
-import type { Authentication, AuthenticationPipeline } from '../auth/authentication-pipeline.js';
+import type {
+  Authentication,
+  AuthenticationPipeline,
+  CredentialMemo,
+} from '../auth/authentication-pipeline.js';
 import type { LastUseRecorder } from '../auth/last-use-recorder.js';
 import { resolveClientIp, type TrustedProxies } from '../http/client-ip.js';
 import { sendAtlassianError } from '../http/error-response.js';
@@ -94,16 +98,25 @@ export function createRequestHandler(
   const apiPrefix = `${contextPath}${MANAGEMENT_API_PATH}`;
   const uiPrefix = `${contextPath}${UI_PATH}`;
 
-  /** Facts of a connection's peer, worked out on its first request (keep-alive reuses them). */
-  const peers = new WeakMap<Socket, { canonical: string | null; trusted: boolean }>();
+  /**
+   * Facts of a connection, worked out on its first request (keep-alive reuses them): its peer, and
+   * the pipeline's memo of the credential it presented last.
+   */
+  interface Peer {
+    canonical: string | null;
+    trusted: boolean;
+    memo: CredentialMemo;
+  }
+  const peers = new WeakMap<Socket, Peer>();
 
-  function peerOf(socket: Socket): { canonical: string | null; trusted: boolean } {
+  function peerOf(socket: Socket): Peer {
     let peer = peers.get(socket);
     if (peer === undefined) {
       const address = socket.remoteAddress;
       peer = {
         canonical: address === undefined ? null : canonicalIp(address),
         trusted: address !== undefined && options.trustedProxies.trusts(address),
+        memo: {},
       };
       // An address is known once the socket is connected; before that, nothing is remembered.
       if (address !== undefined) peers.set(socket, peer);
@@ -317,11 +330,13 @@ export function createRequestHandler(
     res: ServerResponse,
     context: RequestContext,
     isRestSessionLogin: boolean,
+    memo: CredentialMemo,
   ): void {
     const request = {
       authorization: req.headers.authorization,
       clientIp: context.clientIp,
       isRestSessionLogin,
+      memo,
     };
     let known: Authentication | undefined;
     try {
@@ -455,7 +470,7 @@ export function createRequestHandler(
       req.headers.authorization === undefined &&
       req.method === 'POST' &&
       target.matchPath === restSessionLoginPath;
-    authenticateAndForward(req, res, context, isRestSessionLogin);
+    authenticateAndForward(req, res, context, isRestSessionLogin, peer.memo);
     return true;
   }
 }
