@@ -63,11 +63,13 @@ describe('file descriptor destination', () => {
     expect(readFileSync(file, 'utf8')).not.toContain('Bearer secret');
   });
 
-  test('writes text with characters beyond ASCII byte for byte', () => {
+  test('writes text with characters beyond ASCII, and bytes, byte for byte', () => {
     const file = open();
     const text = `${'Ängström "zoë" 😀\n'.repeat(2_000)}end\n`;
     writeAllSync(fd, text);
-    expect(readFileSync(file, 'utf8')).toBe(text);
+    writeAllSync(fd, Buffer.from(text, 'utf8'));
+    createFdDestination(fd).writeBytes(new TextEncoder().encode('last\n'));
+    expect(readFileSync(file, 'utf8')).toBe(`${text}${text}last\n`);
   });
 
   test('a destination that fails does not throw into the caller', () => {

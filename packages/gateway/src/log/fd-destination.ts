@@ -16,23 +16,25 @@ function pauseIfPipeFull(error: unknown): 0 {
 }
 
 /**
- * Writes all of `text` to `fd`: a string goes to the kernel as it is (no `Buffer` of our own), and
- * only a partial write (a full non-blocking pipe) turns the rest into bytes to retry.
+ * Writes all of `data` (text or bytes) to `fd`: text goes to the kernel as it is (no `Buffer` of our
+ * own), and only a partial write (a full non-blocking pipe) turns the rest into bytes to retry.
  *
  * @example
  * ```ts
  * writeAllSync(2, '{"level":30,…}\n');
  * ```
  */
-export function writeAllSync(fd: number, text: string): void {
+export function writeAllSync(fd: number, data: string | Uint8Array): void {
+  const text = typeof data === 'string' ? data : null;
   let written: number;
   try {
-    written = writeSync(fd, text);
+    written = text === null ? writeSync(fd, data as Uint8Array) : writeSync(fd, text);
   } catch (error) {
     written = pauseIfPipeFull(error);
   }
-  if (written === Buffer.byteLength(text, 'utf8')) return;
-  let rest = Buffer.from(text, 'utf8').subarray(written);
+  const bytes = text === null ? (data as Uint8Array) : null;
+  if (written === (bytes === null ? Buffer.byteLength(data, 'utf8') : bytes.length)) return;
+  let rest = (bytes ?? Buffer.from(data as string, 'utf8')).subarray(written);
   while (rest.length > 0) {
     try {
       rest = rest.subarray(writeSync(fd, rest));
@@ -40,6 +42,12 @@ export function writeAllSync(fd: number, text: string): void {
       pauseIfPipeFull(error);
     }
   }
+}
+
+/** A pino destination that also takes bytes as they are (the access-line batches, `logger.ts`). */
+export interface FdDestination {
+  write(text: string): boolean;
+  writeBytes(bytes: Uint8Array): void;
 }
 
 /**
@@ -51,15 +59,19 @@ export function writeAllSync(fd: number, text: string): void {
  * const logger = createLogger({ destination: createFdDestination(2) });
  * ```
  */
-export function createFdDestination(fd: number): { write(text: string): boolean } {
+export function createFdDestination(fd: number): FdDestination {
+  function writeAll(data: string | Uint8Array): void {
+    try {
+      writeAllSync(fd, data);
+    } catch {
+      // Nowhere left to say so.
+    }
+  }
   return {
     write(text) {
-      try {
-        writeAllSync(fd, text);
-      } catch {
-        // Nowhere left to say so.
-      }
+      writeAll(text);
       return true;
     },
+    writeBytes: writeAll,
   };
 }

@@ -5,7 +5,7 @@
  */
 import pino from 'pino';
 import type { Logger } from 'pino';
-import { createAccessLineFormatter, type AccessFields } from './access-line.js';
+import { createAccessLineEncoder, type AccessFields, type AccessLineEncoder } from './access-line.js';
 
 export type { Logger } from 'pino';
 
@@ -46,58 +46,51 @@ export interface CreateLoggerOptions {
 }
 
 /** Access lines wait until they make this many characters (about 64 lines) … */
-const ACCESS_BATCH_CHARS = 16_384;
-/** … or at most this long. */
+const ACCESS_BATCH_BYTES = 16_384;
 const ACCESS_BATCH_MS = 100;
 
-/**
- * Access lines of one logger, formatted as they come and handed to its destination in batches: one
- * `write` per batch instead of one per request (issue 6). Small batches, because a write happens
- * between two requests.
- */
 interface AccessLineBatch {
-  /** `bindings`: the logger's `,"service":…` text. */
-  access(bindings: string, fields: AccessFields): void;
-  /** `line` with the waiting access lines before it (they leave the batch). */
-  before(line: string): string;
+  access(fields: AccessFields): void;
   flush(): void;
 }
 
-function createAccessLineBatch(write: (text: string) => unknown): AccessLineBatch {
-  const accessLine = createAccessLineFormatter();
-  let waiting = '';
+/**
+ * Access lines wait in their encoder and are written together: at about 16 KB, after at most 100 ms,
+ * before any other line of the logger, and on `flush`.
+ */
+function createAccessLineBatch(
+  encoder: AccessLineEncoder,
+  write: (bytes: Buffer) => unknown,
+): AccessLineBatch {
   let timer: NodeJS.Timeout | undefined;
 
-  function take(): string {
+  function flush(): void {
     if (timer !== undefined) {
       clearTimeout(timer);
       timer = undefined;
     }
-    const text = waiting;
-    waiting = '';
-    return text;
-  }
-
-  function flush(): void {
-    const text = take();
-    if (text !== '') write(text);
+    if (encoder.size > 0) write(encoder.take());
   }
 
   return {
-    access(bindings, fields) {
-      waiting += accessLine(bindings, Date.now(), fields);
-      if (waiting.length >= ACCESS_BATCH_CHARS) flush();
+    access(fields) {
+      encoder.append(Date.now(), fields);
+      if (encoder.size >= ACCESS_BATCH_BYTES) flush();
       else if (timer === undefined) {
         timer = setTimeout(flush, ACCESS_BATCH_MS);
         // Waiting lines never keep a process alive; the exit path flushes them.
         timer.unref();
       }
     },
-    before(line) {
-      return waiting === '' ? line : take() + line;
-    },
     flush,
   };
+}
+
+/** A destination that takes bytes as they are (`createFdDestination`); others are given text. */
+function bytesWriter(stream: { write(text: string): unknown }): (bytes: Buffer) => unknown {
+  const takesBytes = stream as { writeBytes?: (bytes: Uint8Array) => unknown };
+  if (typeof takesBytes.writeBytes === 'function') return (bytes) => takesBytes.writeBytes?.(bytes);
+  return (bytes) => stream.write(bytes.toString('utf8'));
 }
 
 /**
@@ -111,19 +104,25 @@ function createAccessLineBatch(write: (text: string) => unknown): AccessLineBatc
  * ```
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  const batch = createAccessLineBatch((text) => streamOf(logger).write(text));
+  let batch: AccessLineBatch | undefined;
   const pinoOptions: pino.LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: 'api-token-auth', ...options.base },
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
     // Any other line takes the waiting access lines with it, so the log stays in order.
-    hooks: { streamWrite: (line: string) => batch.before(line) },
+    hooks: {
+      streamWrite(line: string) {
+        batch?.flush();
+        return line;
+      },
+    },
   };
   const logger =
     options.destination === undefined ? pino(pinoOptions) : pino(pinoOptions, options.destination);
   const bindings = (internalsOf(logger)[pino.symbols.chindingsSym] as string | undefined) ?? '';
-  accessBatches.set(logger, { batch, bindings });
+  batch = createAccessLineBatch(createAccessLineEncoder(bindings), bytesWriter(streamOf(logger)));
+  accessBatches.set(logger, batch);
   return logger;
 }
 
@@ -136,8 +135,8 @@ function streamOf(logger: Logger): { write(text: string): unknown } {
   return internalsOf(logger)[pino.symbols.streamSym] as { write(text: string): unknown };
 }
 
-/** The access-line batch of each logger made by {@link createLogger}, with the logger's bindings text. */
-const accessBatches = new WeakMap<Logger, { batch: AccessLineBatch; bindings: string }>();
+/** The access-line batch of each logger made by {@link createLogger}. */
+const accessBatches = new WeakMap<Logger, AccessLineBatch>();
 
 /**
  * Writes the access lines still waiting for `logger` (call on exit: with a synchronous destination such
@@ -150,7 +149,7 @@ const accessBatches = new WeakMap<Logger, { batch: AccessLineBatch; bindings: st
  * ```
  */
 export function flushAccessLines(logger: Logger): void {
-  accessBatches.get(logger)?.batch.flush();
+  accessBatches.get(logger)?.flush();
 }
 
 /** One access-log line: what happened, never how the caller authenticated. */
@@ -186,14 +185,13 @@ export function pathForLog(rawUrl: string | undefined): string {
  * ```
  */
 export function createAccessLog(logger: Logger): (entry: AccessLogEntry) => void {
-  const own = accessBatches.get(logger);
-  if (own === undefined) {
+  const batch = accessBatches.get(logger);
+  if (batch === undefined) {
     // Access lines are built from an explicit list of fields that never holds a credential, so the
     // key-based redaction (a third of a line's cost, issue 6 profile) has nothing to do there.
     const unredacted = logger.child({}, { redact: [] });
     return (entry) => logAccess(unredacted, entry);
   }
-  const { batch, bindings } = own;
   const INFO = 30;
   // pino's level is a getter; it is read again only when it changes.
   let enabled = logger.levelVal <= INFO;
@@ -201,7 +199,7 @@ export function createAccessLog(logger: Logger): (entry: AccessLogEntry) => void
     enabled = logger.levelVal <= INFO;
   });
   return (entry) => {
-    if (enabled) batch.access(bindings, entry);
+    if (enabled) batch.access(entry);
   };
 }
 
