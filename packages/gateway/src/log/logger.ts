@@ -104,7 +104,8 @@ function bytesWriter(stream: { write(text: string): unknown }): (bytes: Buffer) 
  * ```
  */
 export function createLogger(options: CreateLoggerOptions = {}): Logger {
-  let batch: AccessLineBatch | undefined;
+  /** The logger's access-line batch, once the logger exists (the batch needs its bindings and stream). */
+  const access: { batch?: AccessLineBatch } = {};
   const pinoOptions: pino.LoggerOptions = {
     level: options.level ?? 'info',
     base: { service: 'api-token-auth', ...options.base },
@@ -113,7 +114,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     // Any other line takes the waiting access lines with it, so the log stays in order.
     hooks: {
       streamWrite(line: string) {
-        batch?.flush();
+        access.batch?.flush();
         return line;
       },
     },
@@ -121,7 +122,8 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
   const logger =
     options.destination === undefined ? pino(pinoOptions) : pino(pinoOptions, options.destination);
   const bindings = (internalsOf(logger)[pino.symbols.chindingsSym] as string | undefined) ?? '';
-  batch = createAccessLineBatch(createAccessLineEncoder(bindings), bytesWriter(streamOf(logger)));
+  const batch = createAccessLineBatch(createAccessLineEncoder(bindings), bytesWriter(streamOf(logger)));
+  access.batch = batch;
   accessBatches.set(logger, batch);
   return logger;
 }
