@@ -36,7 +36,10 @@ export interface AccessLineEncoder {
   append(epochMs: number, fields: AccessFields): void;
   /** Bytes waiting. */
   readonly size: number;
-  /** The waiting bytes, as a Buffer of their own; the encoder starts empty again. */
+  /**
+   * The waiting bytes; the encoder starts empty again. They are a view of the encoder's buffer, valid
+   * until the next `append`: write them at once, or copy them.
+   */
   take(): Buffer;
 }
 
@@ -65,12 +68,12 @@ const NULL = ascii('null');
  * const encoder = createAccessLineEncoder(',"service":"api-token-auth"');
  * encoder.append(Date.now(), { method: 'GET', path: '/rest/api/2/myself', status: 200,
  *   outcome: 'forward-as-user', ms: 3.2, clientIp: '10.0.0.1', user: 'alice' });
- * process.stderr.write(encoder.take()); // {"level":30,"time":"2026-…Z","service":"api-token-auth",…}\n
+ * writeSync(2, encoder.take()); // {"level":30,"time":"2026-…Z","service":"api-token-auth",…}\n
  * ```
  */
-export function createAccessLineEncoder(bindings: string): AccessLineEncoder {
+export function createAccessLineEncoder(bindings: string, initialBytes = 32_768): AccessLineEncoder {
   const timeEnd = Buffer.from(`Z"${bindings}`, 'utf8');
-  let buffer = Buffer.allocUnsafeSlow(32_768);
+  let buffer = Buffer.allocUnsafeSlow(initialBytes);
   let at = 0;
   let secondStart = Number.NaN;
   let secondBytes: Buffer = Buffer.alloc(0);
@@ -190,7 +193,7 @@ export function createAccessLineEncoder(bindings: string): AccessLineEncoder {
       return at;
     },
     take() {
-      const bytes = Buffer.from(buffer.subarray(0, at));
+      const bytes = buffer.subarray(0, at);
       at = 0;
       return bytes;
     },

@@ -132,6 +132,22 @@ describe('createAccessLog', () => {
     expect(JSON.parse(line ?? '')).toMatchObject({ user, path: ENTRY.path, msg: 'request' });
   });
 
+  test('stamps lines with the wall-clock time, to the millisecond', async () => {
+    const out = capture();
+    const logger = createLogger({ destination: out.stream });
+    const access = createAccessLog(logger);
+    for (let i = 0; i < 3; i++) {
+      const before = Date.now();
+      access(ENTRY);
+      const after = Date.now();
+      flushAccessLines(logger);
+      const stamped = Date.parse((JSON.parse(lines(out.text()).at(-1) ?? '') as { time: string }).time);
+      expect(stamped).toBeGreaterThanOrEqual(before - 1);
+      expect(stamped).toBeLessThanOrEqual(after + 1);
+      await new Promise((resolve) => setTimeout(resolve, 600));
+    }
+  });
+
   test('batches lines and writes them within 100 ms', async () => {
     vi.useFakeTimers();
     const out = capture();
@@ -147,7 +163,7 @@ describe('createAccessLog', () => {
     ]);
   });
 
-  test('writes a batch at once when it reaches about 16 KB, in one write', () => {
+  test('writes a batch at once when it reaches about 64 KB, in one write', () => {
     const writes: string[] = [];
     const stream = new Writable({
       write(chunk: Buffer | string, _encoding, done) {
@@ -164,8 +180,8 @@ describe('createAccessLog', () => {
     expect(writes).toHaveLength(1);
     const written = lines(writes[0] ?? '');
     expect(written).toHaveLength(sent);
-    expect((writes[0] ?? '').length).toBeGreaterThanOrEqual(16_384);
-    expect((writes[0] ?? '').length).toBeLessThan(16_384 + 1_000);
+    expect((writes[0] ?? '').length).toBeGreaterThanOrEqual(65_536);
+    expect((writes[0] ?? '').length).toBeLessThan(65_536 + 1_000);
     expect(written.map((line) => (JSON.parse(line) as { path: string }).path)).toEqual(
       Array.from({ length: sent }, (_, i) => `/rest/api/2/issue/X-${i}`),
     );
