@@ -304,6 +304,7 @@ export async function startGateway(options: StartGatewayOptions): Promise<Runnin
       lastUse,
       clock,
       logger,
+      accessLog: config.accessLog,
       ...(metrics === undefined ? {} : { metrics }),
     });
 

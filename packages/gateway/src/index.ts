@@ -12,8 +12,10 @@ export {
 } from './gateway.js';
 export { GATEWAY_NODE_FLAGS, runGatewayFromEnv, type RunGatewayFromEnvOptions } from './run.js';
 export {
+  ACCESS_LOG_MODES,
   LOG_LEVELS,
   parseGatewayConfig,
+  type AccessLogMode,
   type GatewayConfig,
   type LogLevel,
   type ParseGatewayConfigOptions,

@@ -13,7 +13,8 @@ describe('context path, identity secret and custom identity header', () => {
   beforeAll(async () => {
     h = await startHarness({
       contextPath: '/confluence',
-      env: { ATA_IDENTITY_SECRET: secret, ATA_IDENTITY_HEADER: 'X-Remote-User' },
+      // Every request logged: the relayed ones are checked for secrets too.
+      env: { ATA_IDENTITY_SECRET: secret, ATA_IDENTITY_HEADER: 'X-Remote-User', ATA_ACCESS_LOG: 'all' },
     });
   });
   afterAll(async () => {

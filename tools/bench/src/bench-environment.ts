@@ -36,6 +36,8 @@ export interface GatewayOptions {
   onTmpfs?: boolean;
   /** Node flags of the gateway process (default `GATEWAY_NODE_FLAGS`, those the adapters' bins start with). */
   nodeFlags?: readonly string[];
+  /** Further `ATA_*` variables of the gateway (e.g. `{ ATA_ACCESS_LOG: 'all' }`). */
+  env?: Readonly<Record<string, string>>;
 }
 
 export interface BenchEnvironment {
@@ -124,6 +126,7 @@ export async function startBenchEnvironment(settings: BenchSettings): Promise<Be
         ATA_SERVICE_PASSWORD: 'bench-service-password',
         ATA_METRICS_PORT: '0',
         ATA_LOG_LEVEL: process.env.BENCH_LOG_LEVEL ?? 'info',
+        ...options.env,
       };
       const seeder = await startChild<SeedReady>('seed-store', {
         stderrFile: join(home, 'seed.log'),

@@ -101,7 +101,8 @@ async function installAllowList(gateway: BenchGateway, rules: string[]): Promise
 }
 
 /**
- * Runs the table on one gateway. The allow-list case installs its 10,000 rules through the management
+ * Runs the table on one gateway (and, for one case, a second one with `ATA_ACCESS_LOG=all`: an access
+ * line for every request, which is not the default). The allow-list case installs its 10,000 rules through the management
  * API before each of its runs and removes them after, and is measured right after the warm Bearer case:
  * the two are the same process and the same request, with and without the list.
  *
@@ -114,10 +115,13 @@ async function installAllowList(gateway: BenchGateway, rules: string[]): Promise
 export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableReport> {
   const { settings } = env;
   const plain = await env.startGateway('plain');
+  // The same gateway writing an access line for every request, relayed ones included (not the default).
+  const logged = await env.startGateway('logged', { env: { ATA_ACCESS_LOG: 'all' } });
+  const loggedUser = logged.tokens[1];
   const rules = [...generateAllowListRules(9_999), '127.0.0.1'];
 
   const user = plain.tokens[1];
-  if (user === undefined) throw new Error('the gateway has no user token');
+  if (user === undefined || loggedUser === undefined) throw new Error('the gateway has no user token');
   const cases: TableCase[] = [
     { name: 'direct to upstream', url: `${env.upstreamUrl}${SMALL_PATH}`, size: 'small', kind: 'baseline' },
     {
@@ -178,6 +182,14 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
       before: () => installAllowList(plain, rules),
       after: () => installAllowList(plain, []),
     },
+    {
+      name: 'gateway: warm token, Bearer, ATA_ACCESS_LOG=all',
+      url: `${logged.url}${SMALL_PATH}`,
+      headers: { authorization: `Bearer ${loggedUser.token}` },
+      size: 'small',
+      kind: 'gateway',
+      process: logged.child,
+    },
     { name: 'direct to upstream', url: `${env.upstreamUrl}${LARGE_PATH}`, size: '256 KB', kind: 'baseline' },
     {
       name: 'bare Node proxy',
@@ -222,12 +234,17 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
     await testCase.after?.();
   }
   // A fresh Node process needs several seconds of load before V8 has optimised the hot path.
-  await runLoad({
-    url: `${plain.url}${SMALL_PATH}`,
-    headers: { authorization: `Bearer ${user.token}` },
-    connections: settings.connections,
-    durationSeconds: Math.max(5, settings.warmupSeconds * 2),
-  });
+  for (const [gateway, token] of [
+    [plain, user],
+    [logged, loggedUser],
+  ] as const) {
+    await runLoad({
+      url: `${gateway.url}${SMALL_PATH}`,
+      headers: { authorization: `Bearer ${token.token}` },
+      connections: settings.connections,
+      durationSeconds: Math.max(5, settings.warmupSeconds * 2),
+    });
+  }
 
   // Every case is measured between two half-length runs of the bare proxy with the same response size
   // and the same request headers: each ratio compares runs seconds apart, and the table reports the
@@ -394,5 +411,6 @@ export async function runProxyTable(env: BenchEnvironment): Promise<ProxyTableRe
         ]),
   ].join('\n');
   await plain.stop();
+  await logged.stop();
   return { rows, verdicts, text };
 }

@@ -29,6 +29,7 @@ describe('parseGatewayConfig', () => {
         bcryptCost: 10,
         metricsPort: null,
         logLevel: 'info',
+        accessLog: 'gateway',
         upstreamTimeoutMs: 60_000,
       },
     });
@@ -49,6 +50,7 @@ describe('parseGatewayConfig', () => {
         ATA_BCRYPT_COST: '12',
         ATA_METRICS_PORT: '9464',
         ATA_LOG_LEVEL: 'DEBUG',
+        ATA_ACCESS_LOG: 'All',
         ATA_UPSTREAM_TIMEOUT_MS: '1500',
       },
       options,
@@ -66,6 +68,7 @@ describe('parseGatewayConfig', () => {
       bcryptCost: 12,
       metricsPort: 9464,
       logLevel: 'debug',
+      accessLog: 'all',
       upstreamTimeoutMs: 1500,
     });
   });
@@ -105,6 +108,7 @@ describe('parseGatewayConfig', () => {
     [{ ATA_UPSTREAM_TIMEOUT_MS: '3600001' }, /^ATA_UPSTREAM_TIMEOUT_MS must be/],
     [{ ATA_UPSTREAM_TIMEOUT_MS: '1.5' }, /^ATA_UPSTREAM_TIMEOUT_MS must be/],
     [{ ATA_UPSTREAM_TIMEOUT_MS: '10s' }, /^ATA_UPSTREAM_TIMEOUT_MS must be/],
+    [{ ATA_ACCESS_LOG: 'some' }, /^ATA_ACCESS_LOG must be one of gateway, all, off \(got "some"\)$/],
     [
       { ATA_LOG_LEVEL: 'loud' },
       /^ATA_LOG_LEVEL must be one of fatal, error, warn, info, debug, trace, silent/,

@@ -6,6 +6,15 @@ import { parseIpAllowList } from '@api-token-auth/token-policy';
 import { z } from 'zod';
 import { safeParseDatabaseUrl } from '../store/database-url.js';
 
+/**
+ * Values of `ATA_ACCESS_LOG`: which requests get an access line. `gateway` (the default): those the
+ * gateway answered itself — every refusal and error, its REST API and pages — and relays that failed
+ * or whose password the product refused; a request relayed to the product is in the product's own
+ * access log. `all`: every request. `off`: none (the counts stay in the metrics).
+ */
+export const ACCESS_LOG_MODES = ['gateway', 'all', 'off'] as const;
+export type AccessLogMode = (typeof ACCESS_LOG_MODES)[number];
+
 /** pino levels accepted by `ATA_LOG_LEVEL`. */
 export const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 export type LogLevel = (typeof LOG_LEVELS)[number];
@@ -36,6 +45,8 @@ export interface GatewayConfig {
   /** Prometheus metrics port; `null` = no metrics endpoint. */
   metricsPort: number | null;
   logLevel: LogLevel;
+  /** Which requests get an access line (`ATA_ACCESS_LOG`, default `gateway`). */
+  accessLog: AccessLogMode;
   /**
    * How long the reverse proxy waits for the product's response head, and between two body chunks,
    * before answering 504 (or cutting a response already under way). Default 60 000 ms.
@@ -308,6 +319,21 @@ function buildSchema(options: ParseGatewayConfigOptions) {
         }
         return level as LogLevel;
       }),
+    ATA_ACCESS_LOG: z
+      .string()
+      .optional()
+      .transform((text, ctx): AccessLogMode => {
+        if (text === undefined) return 'gateway';
+        const mode = text.toLowerCase();
+        if (!(ACCESS_LOG_MODES as readonly string[]).includes(mode)) {
+          ctx.addIssue({
+            code: 'custom',
+            message: `ATA_ACCESS_LOG must be one of ${ACCESS_LOG_MODES.join(', ')} (got ${JSON.stringify(text)})`,
+          });
+          return z.NEVER;
+        }
+        return mode as AccessLogMode;
+      }),
   });
 }
 
@@ -326,6 +352,7 @@ const VARIABLES = [
   'ATA_METRICS_PORT',
   'ATA_UPSTREAM_TIMEOUT_MS',
   'ATA_LOG_LEVEL',
+  'ATA_ACCESS_LOG',
 ] as const;
 
 const SECRET_VARIABLES: ReadonlySet<string> = new Set(['ATA_SERVICE_PASSWORD', 'ATA_IDENTITY_SECRET']);
@@ -383,6 +410,7 @@ export function parseGatewayConfig(
       bcryptCost: env2.ATA_BCRYPT_COST,
       metricsPort: env2.ATA_METRICS_PORT,
       logLevel: env2.ATA_LOG_LEVEL,
+      accessLog: env2.ATA_ACCESS_LOG,
       upstreamTimeoutMs: env2.ATA_UPSTREAM_TIMEOUT_MS,
     },
   };

@@ -16,6 +16,7 @@ import type {
   CredentialMemo,
 } from '../auth/authentication-pipeline.js';
 import type { LastUseRecorder } from '../auth/last-use-recorder.js';
+import type { AccessLogMode } from '../config/gateway-config.js';
 import { resolveClientIp, type TrustedProxies } from '../http/client-ip.js';
 import { sendAtlassianError } from '../http/error-response.js';
 import { analyseRequestTarget } from '../http/request-target.js';
@@ -55,6 +56,8 @@ export interface RequestHandlerOptions {
   lastUse: LastUseRecorder;
   clock: () => Date;
   logger: Logger;
+  /** Which requests get an access line (`ATA_ACCESS_LOG`; default `gateway`: not the relayed ones). */
+  accessLog?: AccessLogMode;
   metrics?: GatewayMetrics;
 }
 
@@ -90,7 +93,10 @@ export function createRequestHandler(
   options: RequestHandlerOptions,
 ): (req: IncomingMessage, res: ServerResponse) => void {
   const { contextPath, pipeline, proxy, logger, metrics } = options;
-  const logAccess = createAccessLog(logger);
+  const accessLog = options.accessLog ?? 'gateway';
+  const logAccess = accessLog === 'off' ? null : createAccessLog(logger);
+  /** A request relayed to the product gets a line only with `ATA_ACCESS_LOG=all` (its own log has it). */
+  const logRelayed = accessLog === 'all';
   const identityHeaderLower = options.identityHeader.toLowerCase();
   const alwaysRemoved = [identityHeaderLower, IDENTITY_SECRET_HEADER.toLowerCase()];
   const removedForUser = ['authorization', ...alwaysRemoved];
@@ -124,9 +130,11 @@ export function createRequestHandler(
     return peer;
   }
 
-  function finish(context: RequestContext, req: IncomingMessage, res: ServerResponse): void {
+  /** Counts the request, and writes its access line when `log` (and the log is on). */
+  function finish(context: RequestContext, req: IncomingMessage, res: ServerResponse, log = true): void {
     const ms = performance.now() - context.startedAt;
     metrics?.request(context.outcome, res.statusCode, ms);
+    if (!log || logAccess === null) return;
     logAccess({
       method: req.method ?? '',
       path: pathForLog(req.url),
@@ -175,9 +183,11 @@ export function createRequestHandler(
   function relayed(context: RequestContext, req: IncomingMessage, res: ServerResponse) {
     return (result: ForwardResult): void => {
       try {
-        if ('error' in result) context.outcome = result.error;
+        const failed = 'error' in result;
+        if (failed) context.outcome = result.error;
         else metrics?.upstream(result.upstreamMs);
-        finish(context, req, res);
+        // A relay that failed, or whose password the product refused, is the gateway's news to log.
+        finish(context, req, res, logRelayed || failed || context.outcome === 'PASSWORD_REJECTED');
       } catch (error) {
         // Inside the proxy's callbacks: a logging failure must not disturb the exchange.
         logger.error({ err: error }, 'logging a relayed request failed');
