@@ -1,6 +1,6 @@
 /**
  * One gateway under test, started the way an adapter starts it (`runGatewayFromEnv`: configuration
- * from `ATA_*`, pino access lines to stderr through an async destination, metrics on
+ * from `ATA_*`, pino lines and access lines to stderr through a synchronous destination, metrics on
  * `ATA_METRICS_PORT`) with the in-process bench product. Its store was seeded beforehand by
  * `seed-store.ts` in another process.
  *
