@@ -47,9 +47,9 @@ export interface CreateLoggerOptions {
 }
 
 /**
- * Access lines wait until they make this many bytes (about 250 lines) … A write costs the same few
- * µs whatever its size, and the copy into the kernel is cheap: one write per 64 KB cost about half of
- * one per 16 KB per line (issue 6 profile).
+ * Access lines wait until they make this many bytes (about 250 lines) … More lines share each write's
+ * fixed cost: under load, the write took 0.4–0.6 µs per line with 64 KB batches against 1.1 µs with
+ * 16 KB ones (issue 6 profile).
  */
 const ACCESS_BATCH_BYTES = 65_536;
 /** … or for this long at most. */
@@ -123,7 +123,7 @@ export function createLogger(options: CreateLoggerOptions = {}): Logger {
     base: { service: 'api-token-auth', ...options.base },
     redact: { paths: [...REDACTED_PATHS], censor: '[redacted]' },
     timestamp: pino.stdTimeFunctions.isoTime,
-    // Any other line takes the waiting access lines with it, so the log stays in order.
+    // Before any other line, the waiting access lines are written, so the log stays in order.
     hooks: {
       streamWrite(line: string) {
         access.batch?.flush();
