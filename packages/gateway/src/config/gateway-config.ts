@@ -161,6 +161,25 @@ function requiredText(name: string, meaning: string) {
     .min(1, `${name} must not be empty: ${meaning}`);
 }
 
+/** A variable taking one of `values`, in any case; `fallback` when unset. */
+function oneOf<T extends string>(name: string, values: readonly T[], fallback: T) {
+  return z
+    .string()
+    .optional()
+    .transform((text, ctx): T => {
+      if (text === undefined) return fallback;
+      const value = text.toLowerCase();
+      if (!(values as readonly string[]).includes(value)) {
+        ctx.addIssue({
+          code: 'custom',
+          message: `${name} must be one of ${values.join(', ')} (got ${JSON.stringify(text)})`,
+        });
+        return z.NEVER;
+      }
+      return value as T;
+    });
+}
+
 function buildSchema(options: ParseGatewayConfigOptions) {
   return z.object({
     ATA_UPSTREAM_URL: upstreamSchema(),
@@ -304,36 +323,8 @@ function buildSchema(options: ParseGatewayConfigOptions) {
         }
         return value;
       }),
-    ATA_LOG_LEVEL: z
-      .string()
-      .optional()
-      .transform((text, ctx): LogLevel => {
-        if (text === undefined) return 'info';
-        const level = text.toLowerCase();
-        if (!(LOG_LEVELS as readonly string[]).includes(level)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `ATA_LOG_LEVEL must be one of ${LOG_LEVELS.join(', ')} (got ${JSON.stringify(text)})`,
-          });
-          return z.NEVER;
-        }
-        return level as LogLevel;
-      }),
-    ATA_ACCESS_LOG: z
-      .string()
-      .optional()
-      .transform((text, ctx): AccessLogMode => {
-        if (text === undefined) return 'gateway';
-        const mode = text.toLowerCase();
-        if (!(ACCESS_LOG_MODES as readonly string[]).includes(mode)) {
-          ctx.addIssue({
-            code: 'custom',
-            message: `ATA_ACCESS_LOG must be one of ${ACCESS_LOG_MODES.join(', ')} (got ${JSON.stringify(text)})`,
-          });
-          return z.NEVER;
-        }
-        return mode as AccessLogMode;
-      }),
+    ATA_LOG_LEVEL: oneOf('ATA_LOG_LEVEL', LOG_LEVELS, 'info'),
+    ATA_ACCESS_LOG: oneOf('ATA_ACCESS_LOG', ACCESS_LOG_MODES, 'gateway'),
   });
 }
 
