@@ -2,8 +2,13 @@
  * Confluence's product audit sink: the legacy `POST /rest/api/audit` (DESIGN §4), used while the
  * product answers it and skipped when it answers 404/405.
  */
-import { createTtlCache, postAuditRecord } from '@api-token-auth/gateway';
-import type { ProductAuditDelivery, ProductAuditRecord, ProductHttpClient } from '@api-token-auth/gateway';
+import { postAuditRecord } from '@api-token-auth/product-port';
+import type {
+  ProductAuditDelivery,
+  ProductAuditRecord,
+  ProductHttpClient,
+} from '@api-token-auth/product-port';
+import { LRUCache } from 'lru-cache';
 
 /** Category under which every record appears in Confluence's audit log. */
 export const CONFLUENCE_AUDIT_CATEGORY = 'API Token Authentication';
@@ -83,7 +88,7 @@ export function toConfluenceAuditRecord(record: ProductAuditRecord): ConfluenceA
 export function createConfluenceAuditLog(
   client: ProductHttpClient,
 ): (record: ProductAuditRecord) => Promise<ProductAuditDelivery> {
-  const unsupported = createTtlCache<'sink', true>({ ttlMs: UNSUPPORTED_TTL_MS });
+  const unsupported = new LRUCache<'sink', true>({ max: 1, ttl: UNSUPPORTED_TTL_MS });
 
   return async function deliverAudit(record) {
     if (unsupported.get('sink') === true) return 'unsupported';

@@ -4,10 +4,11 @@
 import {
   ProductError,
   createProductHttpClient,
+  fetchAsService,
   fetchCurrentUser,
   judgeSeraphPasswordResponse,
-} from '@api-token-auth/gateway';
-import type { Product, ProductHttpClient, ProductUser } from '@api-token-auth/gateway';
+} from '@api-token-auth/product-port';
+import type { Product, ProductHttpClient, ProductUser } from '@api-token-auth/product-port';
 import { createConfluenceAuditLog } from './confluence-audit-log.js';
 import { confluenceCurrentUserSchema, confluenceGroupPageSchema, confluenceUserSchema } from './schemas.js';
 
@@ -45,18 +46,13 @@ async function readGroups(client: ProductHttpClient, username: string): Promise<
   const groups: string[] = [];
   let start = 0;
   for (let page = 0; page < MAX_GROUP_PAGES; page += 1) {
-    const response = await client.request({
-      path: '/rest/api/user/memberof',
-      query: { username, start, limit: GROUP_PAGE_SIZE },
-      auth: 'service',
-    });
-    if (response.status === 404) {
-      // The user disappeared between the two look-ups.
-      await response.discard();
-      return null;
-    }
-    if (response.status !== 200) throw await response.unexpectedStatus();
-    const body = await response.json(confluenceGroupPageSchema);
+    const body = await fetchAsService(
+      client,
+      { path: '/rest/api/user/memberof', query: { username, start, limit: GROUP_PAGE_SIZE } },
+      confluenceGroupPageSchema,
+    );
+    // 404: the user disappeared between the two look-ups.
+    if (body === null) return null;
     groups.push(...body.results.map((group) => group.name));
     // `_links.next` is Confluence's own "there is more"; without `_links`, a full page may be followed
     // by another. An empty page always ends the walk.
@@ -118,18 +114,12 @@ export function createConfluenceProduct(options: ConfluenceProductOptions): Prod
 
     async lookUpUser(username): Promise<ProductUser | null> {
       if (username === '') return null;
-      const response = await client.request({
-        path: '/rest/api/user',
-        query: { username, expand: 'status' },
-        auth: 'service',
-      });
-      if (response.status === 404) {
-        await response.discard();
-        return null;
-      }
-      if (response.status !== 200) throw await response.unexpectedStatus();
-      const user = await response.json(confluenceUserSchema);
-      if (!('username' in user)) return null;
+      const user = await fetchAsService(
+        client,
+        { path: '/rest/api/user', query: { username, expand: 'status' } },
+        confluenceUserSchema,
+      );
+      if (user === null || !('username' in user)) return null;
       const groups = await readGroups(client, user.username);
       if (groups === null) return null;
       return {

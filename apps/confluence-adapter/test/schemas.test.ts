@@ -5,11 +5,8 @@
  * contract's own embedded examples where it has them; a patch that is no longer needed fails the
  * test. The msw fixtures are validated against the same contract.
  */
-import { readFileSync } from 'node:fs';
-import { findContractMismatches } from '@api-token-auth/gateway';
-import type { ContractPatch } from '@api-token-auth/gateway';
-import { Ajv } from 'ajv';
-import ajvFormats from 'ajv-formats';
+import type { ContractPatch } from '@api-token-auth/product-port';
+import { readOpenApiContract } from '@api-token-auth/product-port/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
@@ -19,31 +16,11 @@ import {
 } from '../src/schemas.js';
 import { anonymous, groupPage, knownAdmin, userWithStatus } from './fixtures.js';
 
-interface OpenApiDocument {
-  paths: Record<
-    string,
-    Record<
-      string,
-      { responses: Record<string, { content?: Record<string, { schema: Record<string, unknown> }> }> }
-    >
-  >;
-  components: { schemas: Record<string, { properties?: Record<string, unknown> }> };
-}
-
-const document = JSON.parse(
-  readFileSync(
-    new URL('../../../tools/sandbox/contracts/confluence-dc-10.0.3-openapi.json', import.meta.url),
-    'utf8',
-  ),
-) as OpenApiDocument;
-
-/** The 200 JSON schema of an operation (paths include `/rest/api`; the server URL has the context path). */
-function okSchema(path: string, method = 'get'): Record<string, unknown> {
-  const schema = document.paths[path]?.[method]?.responses['200']?.content?.['application/json']?.schema;
-  if (schema === undefined)
-    throw new Error(`the contract has no 200 JSON answer for ${method.toUpperCase()} ${path}`);
-  return schema;
-}
+/** Paths include `/rest/api`; the document's server URL has the context path. */
+const contract = readOpenApiContract(
+  new URL('../../../tools/sandbox/contracts/confluence-dc-10.0.3-openapi.json', import.meta.url),
+);
+const { document } = contract;
 
 /** Every JSON example embedded in the document's descriptions (```javascript … ``` blocks). */
 function embeddedExamples(): unknown[] {
@@ -105,32 +82,22 @@ const memberOfResultsPatch: ContractPatch = {
 
 describe('zod schemas read only what the Confluence contract promises', () => {
   it('GET /rest/api/user/current → Person, with username/userKey patched in', () => {
-    expect(okSchema('/rest/api/user/current')).toEqual({ $ref: '#/components/schemas/Person' });
-    expect(
-      findContractMismatches(confluenceCurrentUserSchema, {
-        document,
-        contract: okSchema('/rest/api/user/current'),
-        patches: personPatches,
-      }),
-    ).toEqual([]);
+    expect(contract.okSchema('/rest/api/user/current')).toEqual({ $ref: '#/components/schemas/Person' });
+    expect(contract.mismatches(confluenceCurrentUserSchema, '/rest/api/user/current', personPatches)).toEqual(
+      [],
+    );
   });
 
   it('GET /rest/api/user → Person, with username/userKey/status patched in', () => {
     expect(
-      findContractMismatches(confluenceUserSchema, {
-        document,
-        contract: okSchema('/rest/api/user'),
-        patches: { ...personPatches, status: statusPatch },
-      }),
+      contract.mismatches(confluenceUserSchema, '/rest/api/user', { ...personPatches, status: statusPatch }),
     ).toEqual([]);
   });
 
   it('GET /rest/api/user/memberof → the paged answer, with its results patched to groups', () => {
     expect(
-      findContractMismatches(confluenceGroupPageSchema, {
-        document,
-        contract: okSchema('/rest/api/user/memberof'),
-        patches: { 'results[]': memberOfResultsPatch },
+      contract.mismatches(confluenceGroupPageSchema, '/rest/api/user/memberof', {
+        'results[]': memberOfResultsPatch,
       }),
     ).toEqual([]);
   });
@@ -165,7 +132,7 @@ describe('zod schemas read only what the Confluence contract promises', () => {
       email: z.string(),
       profilePicture: z.object({ width: z.string() }),
     });
-    expect(findContractMismatches(wrong, { document, contract: okSchema('/rest/api/user') })).toEqual([
+    expect(contract.mismatches(wrong, '/rest/api/user')).toEqual([
       'type: we read number, the contract says string',
       'email: not in the contract',
       'profilePicture.width: we read string, the contract says integer',
@@ -174,24 +141,6 @@ describe('zod schemas read only what the Confluence contract promises', () => {
 });
 
 describe('the msw fixtures follow the Confluence contract', () => {
-  const ajv = new Ajv({ strict: false, allErrors: true });
-  // ajv-formats is CommonJS; under NodeNext its default export is the module object.
-  (ajvFormats as unknown as { default: (a: Ajv) => void }).default(ajv);
-  ajv.addSchema(document as object, 'confluence');
-  const validators = new Map<string, ReturnType<typeof ajv.compile>>();
-
-  function validate(fixture: unknown, path: string): string {
-    let check = validators.get(path);
-    if (check === undefined) {
-      // Inline response schemas (memberof) are compiled with the document's components reachable.
-      check = ajv.compile({
-        $ref: `confluence#/paths/${path.replace(/~/g, '~0').replace(/\//g, '~1')}/get/responses/200/content/application~1json/schema`,
-      });
-      validators.set(path, check);
-    }
-    return check(fixture) ? 'valid' : ajv.errorsText(check.errors);
-  }
-
   it('the user fixtures are copies of the contract examples', () => {
     const users = exampleUsers();
     expect(users).toContainEqual(knownAdmin);
@@ -204,13 +153,13 @@ describe('the msw fixtures follow the Confluence contract', () => {
     ['user with status', userWithStatus('deactivated'), '/rest/api/user'],
     ['memberof page', groupPage(['confluence-administrators'], 0, 200, true), '/rest/api/user/memberof'],
   ])('%s', (_label, fixture, path) => {
-    expect(validate(fixture, path)).toBe('valid');
+    expect(contract.validate(fixture, path)).toBe('valid');
   });
 
   it('rejects a fixture of the wrong shape', () => {
-    expect(validate({ ...groupPage([], 0, 200, false), size: 'zero' }, '/rest/api/user/memberof')).toContain(
-      'must be number',
-    );
+    expect(
+      contract.validate({ ...groupPage([], 0, 200, false), size: 'zero' }, '/rest/api/user/memberof'),
+    ).toContain('must be number');
   });
 
   it('every fixture also parses with our schemas', () => {

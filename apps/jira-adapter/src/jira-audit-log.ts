@@ -2,13 +2,14 @@
  * Jira's product audit sink. DESIGN §4: the legacy `POST /rest/api/2/auditing/record` exists up to
  * Jira 9.x and was removed in Jira 10, so the sink is chosen from `GET /rest/api/2/serverInfo`.
  */
-import { createTtlCache, postAuditRecord } from '@api-token-auth/gateway';
+import { postAuditRecord } from '@api-token-auth/product-port';
 import type {
   ProductAuditDelivery,
   ProductAuditRecord,
   ProductHttpClient,
   ProductUser,
-} from '@api-token-auth/gateway';
+} from '@api-token-auth/product-port';
+import { LRUCache } from 'lru-cache';
 import { jiraServerInfoSchema } from './schemas.js';
 
 /** Category under which every record appears in Jira's audit log. */
@@ -93,7 +94,15 @@ export function createJiraAuditLog(
   deps: JiraAuditLogDependencies,
 ): (record: ProductAuditRecord) => Promise<ProductAuditDelivery> {
   const { client } = deps;
-  const decisions = createTtlCache<'sink', Sink>({ ttlMs: SINK_DECISION_TTL_MS });
+  // One key. `fetch` shares one serverInfo call between concurrent deliveries and caches no failure;
+  // `ignoreFetchAbort`: a decision `set` while a call is under way wins, and that call's callers still
+  // get its answer instead of an abort error.
+  const decisions = new LRUCache<'sink', Sink>({
+    max: 1,
+    ttl: SINK_DECISION_TTL_MS,
+    fetchMethod: chooseSink,
+    ignoreFetchAbort: true,
+  });
 
   async function chooseSink(): Promise<Sink> {
     const response = await client.request({ path: '/rest/api/2/serverInfo', auth: 'service' });
@@ -105,7 +114,7 @@ export function createJiraAuditLog(
   }
 
   return async function deliverAudit(record) {
-    const sink = await decisions.getOrLoad('sink', chooseSink);
+    const sink = await decisions.fetch('sink');
     if (sink === 'none') return 'unsupported';
     const author = await deps.lookUpUser(record.actor);
     const delivery = await postAuditRecord(

@@ -3,10 +3,11 @@
  */
 import {
   createProductHttpClient,
+  fetchAsService,
   fetchCurrentUser,
   judgeSeraphPasswordResponse,
-} from '@api-token-auth/gateway';
-import type { Product, ProductUser } from '@api-token-auth/gateway';
+} from '@api-token-auth/product-port';
+import type { Product, ProductUser } from '@api-token-auth/product-port';
 import { createJiraAuditLog } from './jira-audit-log.js';
 import { jiraMyselfSchema, jiraUserSchema } from './schemas.js';
 
@@ -31,7 +32,7 @@ export interface JiraProductOptions {
  * - `deliverAudit`: legacy `POST /rest/api/2/auditing/record` on Jira ≤ 9, `unsupported` on Jira 10+.
  * - `judgePasswordResponse`: Seraph's `X-Seraph-LoginReason` and 401.
  *
- * Failures without an answer throw the gateway's `ProductError` (stable `code`, no credentials).
+ * Failures without an answer throw a `ProductError` (stable `code`, no credentials).
  *
  * @example
  * ```ts
@@ -44,17 +45,12 @@ export function createJiraProduct(options: JiraProductOptions): Product {
 
   async function lookUpUser(username: string): Promise<ProductUser | null> {
     if (username === '') return null;
-    const response = await client.request({
-      path: '/rest/api/2/user',
-      query: { username, expand: 'groups' },
-      auth: 'service',
-    });
-    if (response.status === 404) {
-      await response.discard();
-      return null;
-    }
-    if (response.status !== 200) throw await response.unexpectedStatus();
-    const user = await response.json(jiraUserSchema);
+    const user = await fetchAsService(
+      client,
+      { path: '/rest/api/2/user', query: { username, expand: 'groups' } },
+      jiraUserSchema,
+    );
+    if (user === null) return null;
     return {
       username: user.name,
       ...(user.key === undefined ? {} : { key: user.key }),

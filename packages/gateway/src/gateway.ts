@@ -6,6 +6,7 @@ import { randomBytes as nodeRandomBytes } from 'node:crypto';
 import { createServer } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Logger } from 'pino';
+import type { Product } from '@api-token-auth/product-port';
 import { createHealthChecker } from './api/health.js';
 import { MANAGEMENT_API_PATH, createManagementApi, type ManagementApi } from './api/management-api.js';
 import { deliverToProduct } from './audit/deliver-to-product.js';
@@ -25,7 +26,6 @@ import { createKeyedDigest } from './crypto/keyed-digest.js';
 import { createSecretHasher, type SecretHasher } from './crypto/secret-hasher.js';
 import { createSystemClock } from './clock.js';
 import { createLogger } from './log/logger.js';
-import type { Product } from './product/product.js';
 import { createReverseProxy } from './proxy/reverse-proxy.js';
 import type { ReverseProxy } from './proxy/types.js';
 import {

@@ -1,6 +1,7 @@
 /**
  * `@api-token-auth/gateway`: the host-neutral authenticating gateway. Adapters implement the
- * `Product` port and call `startGateway` (or `runGatewayFromEnv` for a whole process).
+ * `Product` port (from `@api-token-auth/product-port`) and call `startGateway` (or
+ * `runGatewayFromEnv` for a whole process).
  */
 
 // Starting a gateway
@@ -22,8 +23,9 @@ export {
   type ParseGatewayConfigResult,
 } from './config/gateway-config.js';
 
-// The Product port and adapter helpers
-export * from './product/index.js';
+// The Product port lives in @api-token-auth/product-port. Re-exported here: the type the options of
+// `startGateway` and `runGatewayFromEnv` name, and the Seraph verdict the bench's product uses.
+export { judgeSeraphPasswordResponse, type Product } from '@api-token-auth/product-port';
 
 // Authentication pipeline
 export {

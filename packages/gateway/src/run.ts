@@ -3,11 +3,11 @@
  * start, the one `listening on …` line, graceful shutdown on SIGTERM/SIGINT.
  */
 import type { Logger } from 'pino';
+import type { Product } from '@api-token-auth/product-port';
 import { parseGatewayConfig } from './config/gateway-config.js';
 import { startGateway, type RunningGateway, type StartGatewayOptions } from './gateway.js';
 import { createLogger, flushAccessLines } from './log/logger.js';
 import { createFdDestination } from './log/fd-destination.js';
-import type { Product } from './product/product.js';
 import { StoreError } from './store/store-error.js';
 
 /** What an adapter hands to {@link runGatewayFromEnv}. */

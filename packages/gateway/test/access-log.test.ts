@@ -7,7 +7,7 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, test, vi } from 'vitest';
-import type { ProductUser } from '../src/product/product.js';
+import type { ProductUser } from '@api-token-auth/product-port';
 import { API, createToken, withOtherSecret } from './support/api-helpers.js';
 import { basic, startHarness, type Harness } from './support/harness.js';
 

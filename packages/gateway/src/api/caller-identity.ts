@@ -4,10 +4,9 @@
  * cookie, checked by asking the product. No identity → 401.
  */
 import type { IncomingMessage } from 'node:http';
+import { isProductError, type Product } from '@api-token-auth/product-port';
 import type { AuthenticationPipeline } from '../auth/authentication-pipeline.js';
 import type { UserDirectory } from '../auth/user-directory.js';
-import { isProductError } from '../product/product-error.js';
-import type { Product } from '../product/product.js';
 import { ApiError } from './api-error.js';
 
 /** An authenticated caller of the management API. */

@@ -27,13 +27,12 @@ import {
 import Fastify, { type FastifyInstance, type FastifyReply, type FastifyRequest } from 'fastify';
 import type { Logger } from 'pino';
 import { z } from 'zod';
+import { isProductError, type Product } from '@api-token-auth/product-port';
 import type { AuthenticationPipeline } from '../auth/authentication-pipeline.js';
 import type { LastUseRecorder } from '../auth/last-use-recorder.js';
 import type { SettingsCache } from '../auth/settings-cache.js';
 import type { TokenVerifier } from '../auth/token-verifier.js';
 import type { UserDirectory } from '../auth/user-directory.js';
-import { isProductError } from '../product/product-error.js';
-import type { Product } from '../product/product.js';
 import { requestContext } from '../server/request-context.js';
 import { StoreError } from '../store/store-error.js';
 import type { Store, TokenRow } from '../store/store.js';

@@ -1,5 +1,5 @@
 import type { AuditEvent } from '@api-token-auth/token-policy';
-import type { Product, ProductAuditDelivery } from '../product/product.js';
+import type { Product, ProductAuditDelivery } from '@api-token-auth/product-port';
 import { toProductAuditRecord } from './to-product-record.js';
 
 /**

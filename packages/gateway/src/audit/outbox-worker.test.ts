@@ -1,6 +1,6 @@
 import type { AuditEvent } from '@api-token-auth/token-policy';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import type { ProductAuditDelivery } from '../product/product.js';
+import type { ProductAuditDelivery } from '@api-token-auth/product-port';
 import type { Store } from '../store/store.js';
 import { events, tempStores, tokenRow } from '../store/sqlite/testing/temp-store.js';
 import {

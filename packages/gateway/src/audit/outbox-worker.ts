@@ -1,5 +1,5 @@
 import type { AuditEvent } from '@api-token-auth/token-policy';
-import type { ProductAuditDelivery } from '../product/product.js';
+import type { ProductAuditDelivery } from '@api-token-auth/product-port';
 import type { OutboxRepository, Store } from '../store/store.js';
 
 /** The slice of a pino logger the worker uses. */

@@ -1,5 +1,5 @@
 import type { AuditEvent, SettingsValue } from '@api-token-auth/token-policy';
-import type { ProductAuditRecord } from '../product/product.js';
+import type { ProductAuditRecord } from '@api-token-auth/product-port';
 
 /** Token names and usernames are user input: one line, bounded, in a summary. */
 function inline(text: string, max = 100): string {

@@ -13,8 +13,8 @@ import {
   type Settings,
 } from '@api-token-auth/token-policy';
 import { describe, expect, test } from 'vitest';
+import type { ProductUser } from '@api-token-auth/product-port';
 import { createKeyedDigest } from '../crypto/keyed-digest.js';
-import type { ProductUser } from '../product/product.js';
 import type { FailedLoginRepository, TokenRow } from '../store/store.js';
 import {
   createAuthenticationPipeline,

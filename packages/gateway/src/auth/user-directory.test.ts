@@ -1,5 +1,5 @@
 import { expect, test } from 'vitest';
-import type { ProductUser } from '../product/product.js';
+import type { ProductUser } from '@api-token-auth/product-port';
 import { createUserDirectory, isMemberOfAny } from './user-directory.js';
 
 test('look-ups are cached for the TTL, shared while in flight, and admin is group membership', async () => {

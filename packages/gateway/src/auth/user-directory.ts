@@ -3,7 +3,7 @@
  * call, while a deactivation or a group change still takes effect within DESIGN §2's 60 seconds
  * (entries live at most `ttlMs`, default 30 s). Concurrent look-ups of one user share one call.
  */
-import type { Product, ProductUser } from '../product/product.js';
+import type { Product, ProductUser } from '@api-token-auth/product-port';
 import { createSingleFlight } from './single-flight.js';
 
 /** A user as the gateway's policy sees them. */

@@ -8,6 +8,7 @@ import type { Socket } from 'node:net';
 import { performance } from 'node:perf_hooks';
 import { canonicalIp } from '@api-token-auth/token-policy';
 import type { Logger } from 'pino';
+import { isProductError, type Product } from '@api-token-auth/product-port';
 import { MANAGEMENT_API_PATH, type ManagementApi } from '../api/management-api.js';
 import { retryAfterSeconds } from '../api/caller-identity.js';
 import type {
@@ -22,8 +23,6 @@ import { sendAtlassianError } from '../http/error-response.js';
 import { analyseRequestTarget } from '../http/request-target.js';
 import { hasRepeatedAuthorization } from '../http/repeated-authorization.js';
 import { createAccessLog, pathForLog } from '../log/logger.js';
-import { isProductError } from '../product/product-error.js';
-import type { Product } from '../product/product.js';
 import type { ForwardResult, ReverseProxy } from '../proxy/types.js';
 import { StoreError } from '../store/store-error.js';
 import type { GatewayMetrics } from './metrics.js';

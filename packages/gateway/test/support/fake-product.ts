@@ -3,14 +3,14 @@
  * active flag, session cookies, an audit sink. It counts its calls so tests can show what the gateway
  * asked (and what it never asked).
  */
-import type {
-  CallerCredentials,
-  Product,
-  ProductAuditRecord,
-  ProductIdentity,
-  ProductUser,
-} from '../../src/product/product.js';
-import { judgeSeraphPasswordResponse } from '../../src/product/seraph-password-verdict.js';
+import {
+  judgeSeraphPasswordResponse,
+  type CallerCredentials,
+  type Product,
+  type ProductAuditRecord,
+  type ProductIdentity,
+  type ProductUser,
+} from '@api-token-auth/product-port';
 
 export interface FakeUser {
   username: string;

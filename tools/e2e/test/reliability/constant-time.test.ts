@@ -15,6 +15,7 @@ const ROOT = fileURLToPath(new URL('../../../../', import.meta.url));
 /** Production code of every package, plus the sandbox (the product side's checks are modelled there). */
 const SOURCE_DIRS = [
   'packages/gateway/src',
+  'packages/product-port/src',
   'packages/token-policy/src',
   'apps/jira-adapter/src',
   'apps/confluence-adapter/src',

@@ -1,4 +1,8 @@
-// The Product port and what every adapter shares. Re-exported from the gateway's public entry.
+/**
+ * `@api-token-auth/product-port`: the `Product` port the gateway depends on, and the kit an adapter
+ * implements it with (HTTP client, errors, the Seraph verdict, contract checks). No server, storage
+ * or logging: an adapter needs only this package and `zod`.
+ */
 export type {
   CallerCredentials,
   PasswordVerdict,
@@ -20,9 +24,8 @@ export type {
 } from './product-http-client.js';
 export { judgeSeraphPasswordResponse } from './seraph-password-verdict.js';
 export type { ResponseHeaders } from './seraph-password-verdict.js';
-export { createTtlCache } from './ttl-cache.js';
-export type { TtlCache, TtlCacheOptions } from './ttl-cache.js';
 export { findContractMismatches } from './contract-mismatches.js';
 export type { ContractCheckOptions, ContractPatch, ContractSchema } from './contract-mismatches.js';
 export { fetchCurrentUser } from './caller-lookup.js';
+export { fetchAsService } from './service-lookup.js';
 export { postAuditRecord } from './audit-record-post.js';
