@@ -10,4 +10,6 @@ export default defineConfig({
   dts: true,
   sourcemap: true,
   clean: true,
+  // Not dependencies of the package: the adapter's own dev dependencies provide them.
+  external: ['vitest', 'msw', 'msw/node', 'ajv', 'ajv-formats'],
 });
