@@ -89,6 +89,9 @@ function userEndpoint(body: Record<string, unknown>) {
   return seen;
 }
 
+/** `GET /rest/api/user?…&expand=status` for an active admin. */
+const currentAdmin = userWithStatus('current');
+
 const record: ProductAuditRecord = {
   eventId: '01J9Z6T3QK4M2W8XJ5R7N0B1CD',
   type: 'token.created',
@@ -210,7 +213,7 @@ describe('lookUpUser', () => {
   });
 
   it('follows memberof pages until Confluence has no next page', async () => {
-    userEndpoint(knownAdmin);
+    userEndpoint(currentAdmin);
     const groups = Array.from({ length: 450 }, (_, index) => `group-${index}`);
     const requests = memberOf(groups);
     const user = await confluence().lookUpUser('admin');
@@ -219,7 +222,7 @@ describe('lookUpUser', () => {
   });
 
   it('follows full pages when Confluence sends no _links, and stops at a short page', async () => {
-    userEndpoint(knownAdmin);
+    userEndpoint(currentAdmin);
     const groups = Array.from({ length: 400 }, (_, index) => `g${index}`);
     const requests = memberOf(groups, { links: false });
     expect((await confluence().lookUpUser('admin'))?.groups).toHaveLength(400);
@@ -228,7 +231,7 @@ describe('lookUpUser', () => {
   });
 
   it('refuses to follow a product that pages forever', async () => {
-    userEndpoint(knownAdmin);
+    userEndpoint(currentAdmin);
     let pages = 0;
     server.use(
       http.get(`${WIKI}/rest/api/user/memberof`, ({ request }) => {
@@ -241,16 +244,70 @@ describe('lookUpUser', () => {
     expect(pages).toBe(50);
   });
 
+  // Issue 20 item 7: fail closed. Confluence's UserStatus values, lower camel case; only current is active.
   it.each([
     ['current', true],
-    ['Active', true],
     ['deactivated', false],
+    ['externallyDeleted', false],
     ['unlicensed', false],
-    [undefined, true],
   ])('status %s → active %s', async (status, active) => {
     userEndpoint(userWithStatus(status));
     memberOf([]);
     expect(await confluence().lookUpUser('admin')).toMatchObject({ active, groups: [] });
+  });
+
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    // The expansion not honoured (a proxy dropped the query): status only under _expandable.
+    ['no status', knownAdmin, /has no status/],
+    ['a status in another case', userWithStatus('CURRENT'), /unknown status "CURRENT"/],
+    ['a status Confluence does not have', userWithStatus('active'), /unknown status "active"/],
+    ['another type (Cloud)', { ...userWithStatus('current'), type: 'user' }, /type "user", not "known"/],
+    ['the anonymous user', anonymous, /type "anonymous", not a known user/],
+    ['an unknown user', { type: 'unknown', displayName: 'x' }, /type "unknown", not a known user/],
+  ])('refuses %s as a contract problem, without asking for groups', async (_label, body, message) => {
+    userEndpoint(body);
+    const groups = memberOf(['confluence-users']);
+    const error = await expectProductError(confluence().lookUpUser('admin'), 'PRODUCT_INVALID_RESPONSE');
+    expect(error.message).toMatch(message);
+    expect(error.message).toMatch(/Refusing to treat the user as active/);
+    expect(error.message).not.toContain('admin');
+    expect(error).toMatchObject({ method: 'GET', path: '/rest/api/user', status: 200 });
+    expect(groups).toEqual([]);
+  });
+
+  it('says plainly when the service account lacks "View User Profiles" (403)', async () => {
+    server.use(
+      http.get(`${WIKI}/rest/api/user`, () =>
+        HttpResponse.json(
+          {
+            statusCode: 403,
+            data: { authorized: false, valid: true, errors: [], successful: false },
+            message:
+              'com.atlassian.confluence.api.service.exceptions.api.PermissionException: User not permitted to view user profiles',
+            reason: 'Forbidden',
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    const error = await expectProductError(
+      confluence().lookUpUser('admin'),
+      'PRODUCT_SERVICE_ACCOUNT_REJECTED',
+    );
+    expect(error.message).toMatch(/lacks the global permission "View User Profiles"/);
+    expect(error).toMatchObject({ path: '/rest/api/user', status: 403 });
+  });
+
+  it.each([
+    ['another 403 body', () => HttpResponse.json({ statusCode: 403, message: 'no' }, { status: 403 })],
+    ['a 403 that is not JSON', () => new HttpResponse('<html>Forbidden</html>', { status: 403 })],
+  ])('keeps the generic refusal for %s', async (_label, resolver) => {
+    server.use(http.get(`${WIKI}/rest/api/user`, resolver));
+    const error = await expectProductError(
+      confluence().lookUpUser('admin'),
+      'PRODUCT_SERVICE_ACCOUNT_REJECTED',
+    );
+    expect(error.message).not.toMatch(/View User Profiles/);
   });
 
   it('answers null for an unknown user (404) without asking for groups', async () => {
@@ -264,18 +321,13 @@ describe('lookUpUser', () => {
   });
 
   it('answers null when the user vanishes between the two look-ups', async () => {
-    userEndpoint(knownAdmin);
+    userEndpoint(currentAdmin);
     server.use(
       http.get(`${WIKI}/rest/api/user/memberof`, () =>
         HttpResponse.json({ statusCode: 404, message: 'gone' }, { status: 404 }),
       ),
     );
     expect(await confluence().lookUpUser('admin')).toBeNull();
-  });
-
-  it('answers null for an anonymous answer', async () => {
-    userEndpoint(anonymous);
-    expect(await confluence().lookUpUser('anonymous')).toBeNull();
   });
 
   it.each<[string, () => Response, ProductErrorCode]>([
@@ -319,13 +371,13 @@ describe('lookUpUser', () => {
     ],
     ['a network failure', () => HttpResponse.error(), 'PRODUCT_UNREACHABLE'],
   ])('throws a typed error when memberof gives %s', async (_label, resolver, code) => {
-    userEndpoint(knownAdmin);
+    userEndpoint(currentAdmin);
     server.use(http.get(`${WIKI}/rest/api/user/memberof`, resolver));
     await expectProductError(confluence().lookUpUser('admin'), code);
   });
 
   it('throws PRODUCT_TIMEOUT when memberof does not answer in time', async () => {
-    userEndpoint(knownAdmin);
+    userEndpoint(currentAdmin);
     server.use(
       http.get(`${WIKI}/rest/api/user/memberof`, async () => {
         await delay('infinite');

@@ -15,6 +15,7 @@ import { z } from 'zod';
 import {
   confluenceCurrentUserSchema,
   confluenceGroupPageSchema,
+  confluenceRestErrorSchema,
   confluenceUserSchema,
 } from '../src/schemas.js';
 import { anonymous, groupPage, knownAdmin, userWithStatus } from './fixtures.js';
@@ -121,6 +122,15 @@ describe('zod schemas read only what the Confluence contract promises', () => {
         document,
         contract: okSchema('/rest/api/user'),
         patches: { ...personPatches, status: statusPatch },
+      }),
+    ).toEqual([]);
+  });
+
+  it('an error answer → RestError (its message names a missing permission)', () => {
+    expect(
+      findContractMismatches(confluenceRestErrorSchema, {
+        document,
+        contract: { $ref: '#/components/schemas/RestError' },
       }),
     ).toEqual([]);
   });
