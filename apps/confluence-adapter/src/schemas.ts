@@ -25,8 +25,10 @@ export const confluenceNobodySchema = z.object({ type: z.enum(['anonymous', 'unk
 /**
  * Mirrors `Person` (`GET /rest/api/user?username=…&expand=status`): either nobody, or a user with a
  * username. `status` answers the `status` expansion (the contract's own example of a known user lists
- * it under `_expandable`, its generated `Person` does not type it); the adapter reads it, when
- * present, to tell a deactivated account apart.
+ * it under `_expandable`, its generated `Person` does not type it). The adapter requires it and reads
+ * only `current` as active (issue 20 item 7): Confluence's `PersonFactory` always sets it when the
+ * expansion is honoured, to a `UserStatus` — `current`, `deactivated`, `externallyDeleted`,
+ * `unlicensed` — so an answer without it, or of another `type` than `known`, came from something else.
  */
 export const confluenceUserSchema = z.union([
   confluenceNobodySchema,
@@ -38,6 +40,20 @@ export const confluenceUserSchema = z.union([
     status: z.string().optional(),
   }),
 ]);
+
+/** The values of Confluence's `UserStatus` (`com.atlassian.confluence.api.model.people`), as serialised. */
+export const CONFLUENCE_USER_STATUSES = [
+  'current',
+  'deactivated',
+  'externallyDeleted',
+  'unlicensed',
+] as const;
+
+/**
+ * Mirrors `RestError` (Confluence's error body): only `message`, which names a missing permission
+ * (`…PermissionException: User not permitted to view user profiles`).
+ */
+export const confluenceRestErrorSchema = z.object({ message: z.string().optional() });
 
 /** One group of `GET /rest/api/user/memberof` (typed `Person` by the contract; really a group). */
 export const confluenceGroupSchema = z.object({ name: z.string() });

@@ -30,6 +30,9 @@ function memberOfRequests() {
     }));
 }
 
+/** `GET /rest/api/user?…&expand=status` for an active admin. */
+const currentAdmin = userWithStatus('current');
+
 describe('lookUpUser', () => {
   it('asks memberof for the canonical username Confluence returned, one page of 200', async () => {
     server.use(userEndpoint(server, userWithStatus('current')), memberOf(server, ['confluence-users']));
@@ -41,7 +44,7 @@ describe('lookUpUser', () => {
 
   it('follows memberof pages until Confluence has no next page', async () => {
     const groups = Array.from({ length: 450 }, (_, index) => `group-${index}`);
-    server.use(userEndpoint(server, knownAdmin), memberOf(server, groups));
+    server.use(userEndpoint(server, currentAdmin), memberOf(server, groups));
     const user = await confluence().lookUpUser('admin');
     expect(user?.groups).toEqual(groups);
     expect(memberOfRequests().map((request) => request.start)).toEqual(['0', '200', '400']);
@@ -49,7 +52,7 @@ describe('lookUpUser', () => {
 
   it('follows full pages when Confluence sends no _links, and stops at a short page', async () => {
     const groups = Array.from({ length: 400 }, (_, index) => `g${index}`);
-    server.use(userEndpoint(server, knownAdmin), memberOf(server, groups, { links: false }));
+    server.use(userEndpoint(server, currentAdmin), memberOf(server, groups, { links: false }));
     expect((await confluence().lookUpUser('admin'))?.groups).toHaveLength(400);
     // Two full pages, then an empty one ends the walk.
     expect(memberOfRequests().map((request) => request.start)).toEqual(['0', '200', '400']);
@@ -57,7 +60,7 @@ describe('lookUpUser', () => {
 
   it('refuses to follow a product that pages forever', async () => {
     server.use(
-      userEndpoint(server, knownAdmin),
+      userEndpoint(server, currentAdmin),
       http.get(server.url('/rest/api/user/memberof'), ({ request }) => {
         const start = Number(new URL(request.url).searchParams.get('start'));
         return HttpResponse.json(groupPage([`g${start}`], start, 200, true));
@@ -69,7 +72,7 @@ describe('lookUpUser', () => {
 
   it('answers null when the user vanishes between the two look-ups', async () => {
     server.use(
-      userEndpoint(server, knownAdmin),
+      userEndpoint(server, currentAdmin),
       http.get(server.url('/rest/api/user/memberof'), () =>
         HttpResponse.json(confluenceError(404, 'gone'), { status: 404 }),
       ),
@@ -77,9 +80,58 @@ describe('lookUpUser', () => {
     expect(await confluence().lookUpUser('admin')).toBeNull();
   });
 
-  it('answers null for an anonymous answer', async () => {
-    server.use(userEndpoint(server, anonymous));
-    expect(await confluence().lookUpUser('anonymous')).toBeNull();
+  // Issue 20 item 7: fail closed. Only `type: known` with `status: current` is an active user.
+  it.each<[string, Record<string, unknown>, RegExp]>([
+    // The expansion not honoured (a proxy dropped the query): status only under _expandable.
+    ['no status', knownAdmin, /has no status/],
+    ['a status in another case', userWithStatus('CURRENT'), /unknown status "CURRENT"/],
+    ['a status Confluence does not have', userWithStatus('active'), /unknown status "active"/],
+    ['another type (Cloud)', { ...userWithStatus('current'), type: 'user' }, /type "user", not "known"/],
+    ['the anonymous user', anonymous, /type "anonymous", not a known user/],
+    ['an unknown user', { type: 'unknown', displayName: 'x' }, /type "unknown", not a known user/],
+  ])('refuses %s as a contract problem, without asking for groups', async (_label, body, message) => {
+    server.use(userEndpoint(server, body), memberOf(server, ['confluence-users']));
+    const error = await expectProductError(confluence().lookUpUser('admin'), 'PRODUCT_INVALID_RESPONSE');
+    expect(error.message).toMatch(message);
+    expect(error.message).toMatch(/Refusing to treat the user as active/);
+    expect(error.message).not.toContain('admin');
+    expect(error).toMatchObject({ method: 'GET', path: '/rest/api/user', status: 200 });
+    expect(memberOfRequests()).toEqual([]);
+  });
+
+  it('says plainly when the service account lacks "View User Profiles" (403)', async () => {
+    server.use(
+      http.get(server.url('/rest/api/user'), () =>
+        HttpResponse.json(
+          {
+            statusCode: 403,
+            data: { authorized: false, valid: true, errors: [], successful: false },
+            message:
+              'com.atlassian.confluence.api.service.exceptions.api.PermissionException: User not permitted to view user profiles',
+            reason: 'Forbidden',
+          },
+          { status: 403 },
+        ),
+      ),
+    );
+    const error = await expectProductError(
+      confluence().lookUpUser('admin'),
+      'PRODUCT_SERVICE_ACCOUNT_REJECTED',
+    );
+    expect(error.message).toMatch(/lacks the global permission "View User Profiles"/);
+    expect(error).toMatchObject({ path: '/rest/api/user', status: 403 });
+  });
+
+  it.each([
+    ['another 403 body', () => HttpResponse.json(confluenceError(403, 'no'), { status: 403 })],
+    ['a 403 that is not JSON', () => new HttpResponse('<html>Forbidden</html>', { status: 403 })],
+  ])('keeps the generic refusal for %s', async (_label, resolver) => {
+    server.use(http.get(server.url('/rest/api/user'), resolver));
+    const error = await expectProductError(
+      confluence().lookUpUser('admin'),
+      'PRODUCT_SERVICE_ACCOUNT_REJECTED',
+    );
+    expect(error.message).not.toMatch(/View User Profiles/);
   });
 
   it.each<[string, () => Response, ProductErrorCode]>([
@@ -95,13 +147,13 @@ describe('lookUpUser', () => {
     ],
     ['a network failure', () => HttpResponse.error(), 'PRODUCT_UNREACHABLE'],
   ])('throws a typed error when memberof gives %s', async (_label, resolver, code) => {
-    server.use(userEndpoint(server, knownAdmin), http.get(server.url('/rest/api/user/memberof'), resolver));
+    server.use(userEndpoint(server, currentAdmin), http.get(server.url('/rest/api/user/memberof'), resolver));
     await expectProductError(confluence().lookUpUser('admin'), code);
   });
 
   it('throws PRODUCT_TIMEOUT when memberof does not answer in time', async () => {
     server.use(
-      userEndpoint(server, knownAdmin),
+      userEndpoint(server, currentAdmin),
       http.get(server.url('/rest/api/user/memberof'), async () => {
         await delay('infinite');
         return HttpResponse.json(groupPage([], 0, 200, false));

@@ -57,11 +57,11 @@ describeProductConformance<ConfluenceUserAnswer>({
       ],
     },
     activity: [
+      // Confluence's UserStatus values (lower camel case); only `current` is active (issue 20 item 7).
       ['status current', withStatus('current'), true],
-      ['status Active', withStatus('Active'), true],
       ['status deactivated', withStatus('deactivated'), false],
+      ['status externallyDeleted', withStatus('externallyDeleted'), false],
       ['status unlicensed', withStatus('unlicensed'), false],
-      ['status-less', withStatus(undefined), true],
     ],
     invalid: [['a user without username', { type: 'known', displayName: 'x' }]],
   },

@@ -5,13 +5,14 @@
  * contract's own embedded examples where it has them; a patch that is no longer needed fails the
  * test. The msw fixtures are validated against the same contract.
  */
-import type { ContractPatch } from '@api-token-auth/product-port';
+import { findContractMismatches, type ContractPatch } from '@api-token-auth/product-port';
 import { readOpenApiContract } from '@api-token-auth/product-port/testing';
 import { describe, expect, it } from 'vitest';
 import { z } from 'zod';
 import {
   confluenceCurrentUserSchema,
   confluenceGroupPageSchema,
+  confluenceRestErrorSchema,
   confluenceUserSchema,
 } from '../src/schemas.js';
 import { anonymous, groupPage, knownAdmin, userWithStatus } from './fixtures.js';
@@ -91,6 +92,15 @@ describe('zod schemas read only what the Confluence contract promises', () => {
   it('GET /rest/api/user → Person, with username/userKey/status patched in', () => {
     expect(
       contract.mismatches(confluenceUserSchema, '/rest/api/user', { ...personPatches, status: statusPatch }),
+    ).toEqual([]);
+  });
+
+  it('an error answer → RestError (its message names a missing permission)', () => {
+    expect(
+      findContractMismatches(confluenceRestErrorSchema, {
+        document,
+        contract: { $ref: '#/components/schemas/RestError' },
+      }),
     ).toEqual([]);
   });
 

@@ -6,6 +6,7 @@ import { classifyAuthorization, type Credential } from './credentials.js';
 import { TokenPolicyError } from './errors.js';
 import { parseIpAllowList, type IpAllowList } from './ip-allow-list.js';
 import { defaultSettings } from './settings.js';
+import { classifyPasswordRoute } from './password-routes.js';
 import { generateToken } from './token-format.js';
 import type { LockoutStatus, OwnerFacts, Settings, TokenFacts } from './types.js';
 
@@ -58,7 +59,12 @@ function input(change: Partial<AuthDecisionInput> = {}): AuthDecisionInput {
 /** The gateway's loop: fetch what the decision needs, in the order it asks. */
 function run(
   base: AuthDecisionInput,
-  facts: { lockout?: LockoutStatus; token?: AuthDecisionInput['token']; owner?: OwnerFacts | null },
+  facts: {
+    lockout?: LockoutStatus;
+    token?: AuthDecisionInput['token'];
+    ownerLockout?: LockoutStatus;
+    owner?: OwnerFacts | null;
+  },
 ) {
   const fetched: string[] = [];
   const current = { ...base };
@@ -66,7 +72,10 @@ function run(
   for (let i = 0; decision.outcome === 'need' && i < 5; i++) {
     fetched.push(decision.need);
     if (decision.need === 'lockout') current.lockout = facts.lockout ?? unlocked;
-    if (decision.need === 'token') current.token = facts.token ?? { record, secretMatches: true };
+    if (decision.need === 'token') {
+      current.token = facts.token ?? { record, secretMatches: true };
+      if (facts.ownerLockout !== undefined) current.ownerLockout = facts.ownerLockout;
+    }
     if (decision.need === 'owner') current.owner = facts.owner === undefined ? activeUser : facts.owner;
     decision = decideAuthentication(current);
   }
@@ -114,11 +123,12 @@ describe('the staged decision, branch by branch', () => {
       { outcome: 'forward-unchanged' },
     ],
     [
-      'none, REST session login, passwords on → forward',
+      // Issue 20: a session login is password authentication — lockout checked, verdict counted.
+      'none, REST session login, passwords on → forward after the lockout check, verdict counted',
       input({ credential: credentials.none, isRestSessionLogin: true }),
       {},
-      [],
-      { outcome: 'forward-unchanged' },
+      ['lockout'],
+      { outcome: 'forward-unchanged', passwordRoute: 'rest-session-login' },
     ],
     [
       'none, REST session login, passwords off → 403',
@@ -451,5 +461,209 @@ describe('misuse', () => {
     expect(() => decideAuthentication(input({ credential: undefined as unknown as Credential }))).toThrow(
       TokenPolicyError,
     );
+  });
+});
+
+describe('rule 0: password routes, whatever Authorization carries (issue 20 item 1)', () => {
+  const sessionLogin = classifyPasswordRoute({
+    method: 'POST',
+    path: '/rest/auth/1/session',
+    json: { username: 'alice', password: 'alice' },
+  });
+  const queryPassword = classifyPasswordRoute({
+    method: 'GET',
+    path: '/rest/api/2/myself',
+    query: 'os_username=carol&os_password=x',
+  });
+  const anonymousRoute = classifyPasswordRoute({ method: 'POST', path: '/rpc/xmlrpc' });
+  // The attack of the issue: any other Authorization next to the password in the body.
+  const alongside: Array<[string, Credential]> = [
+    ['no Authorization', credentials.none],
+    ['Negotiate', classifyAuthorization('Negotiate abc')],
+    ['Foo', classifyAuthorization('Foo')],
+    ['Digest', classifyAuthorization('Digest username="alice"')],
+    ['a valid Bearer token of another user', credentials.bearerToken],
+    ['a valid Basic token', credentials.basicToken],
+    ['a token-shaped typo', credentials.typo],
+    ['a native PAT', credentials.other],
+    ['Basic with a password', credentials.password],
+  ];
+
+  test.each(alongside)('passwords off, %s → 403, nothing asked, not counted', (_name, credential) => {
+    for (const passwordRoute of [sessionLogin, queryPassword, anonymousRoute]) {
+      const { decision, fetched } = run(
+        input({ credential, passwordRoute, settings: settings({ passwordBasicAuth: false }) }),
+        {},
+      );
+      expect(fetched).toEqual([]);
+      expect(decision).toMatchObject({
+        outcome: 'reject',
+        status: 403,
+        code: 'PASSWORD_AUTH_DISABLED',
+        countFailure: false,
+      });
+    }
+  });
+
+  test.each(alongside)('passwords on, %s, refused IP → 403 IP_NOT_ALLOWED', (_name, credential) => {
+    const { decision, fetched } = run(
+      input({ credential, passwordRoute: sessionLogin, allowList: list(['192.0.2.0/24']) }),
+      {},
+    );
+    expect(fetched).toEqual([]);
+    expect(decision).toMatchObject({ status: 403, code: 'IP_NOT_ALLOWED' });
+  });
+
+  test.each(alongside)('passwords on, %s, locked → 429 naming the key', (_name, credential) => {
+    const until = new Date('2024-06-01T12:10:00.000Z');
+    const { decision, fetched } = run(input({ credential, passwordRoute: sessionLogin }), {
+      lockout: { locked: true, until, key: 'user:alice' },
+    });
+    expect(fetched).toEqual(['lockout']);
+    expect(decision).toMatchObject({
+      status: 429,
+      code: 'LOCKED_OUT',
+      retryAfter: until,
+      lockedKey: 'user:alice',
+    });
+  });
+
+  test.each(alongside)(
+    'passwords on, %s → forwarded unchanged as a password, never as a token user',
+    (_name, credential) => {
+      const { decision, fetched } = run(input({ credential, passwordRoute: sessionLogin }), {});
+      expect(fetched).toEqual(['lockout']);
+      expect(decision).toEqual({
+        outcome: 'forward-unchanged',
+        watchPassword: { username: 'alice' },
+        passwordRoute: 'rest-session-login',
+      });
+    },
+  );
+
+  test('malformed Authorization next to a password route is still 400', () => {
+    const { decision } = run(
+      input({
+        credential: credentials.malformed,
+        passwordRoute: sessionLogin,
+        settings: settings({ passwordBasicAuth: false }),
+      }),
+      {},
+    );
+    expect(decision).toMatchObject({ status: 400, code: 'MALFORMED_AUTHORIZATION' });
+  });
+
+  test('a route naming nobody watches the Basic username, or only the route', () => {
+    expect(
+      run(input({ credential: credentials.password, passwordRoute: anonymousRoute }), {}).decision,
+    ).toEqual({
+      outcome: 'forward-unchanged',
+      watchPassword: { username: 'alice' },
+      passwordRoute: 'remote-api',
+    });
+    expect(run(input({ credential: credentials.none, passwordRoute: anonymousRoute }), {}).decision).toEqual({
+      outcome: 'forward-unchanged',
+      passwordRoute: 'remote-api',
+    });
+    expect(run(input({ credential: credentials.none, passwordRoute: queryPassword }), {}).decision).toEqual({
+      outcome: 'forward-unchanged',
+      watchPassword: { username: 'carol' },
+      passwordRoute: 'seraph-parameters',
+    });
+  });
+
+  test('the message names the route and the way that still works', () => {
+    const decision = decideAuthentication(
+      input({
+        credential: credentials.none,
+        passwordRoute: queryPassword,
+        settings: settings({ passwordBasicAuth: false }),
+      }),
+    );
+    expect(decision.outcome === 'reject' && decision.message).toMatch(/os_username\/os_password.*API token/);
+  });
+
+  test('no route: the earlier flag means a session login only without Authorization', () => {
+    const off = settings({ passwordBasicAuth: false });
+    expect(
+      decideAuthentication(input({ credential: credentials.none, isRestSessionLogin: true, settings: off })),
+    ).toMatchObject({
+      code: 'PASSWORD_AUTH_DISABLED',
+    });
+    expect(run(input({ isRestSessionLogin: true, settings: off }), {}).decision).toMatchObject({
+      outcome: 'forward-as-user',
+    });
+    expect(run(input({ passwordRoute: { carriesPassword: false } }), {}).decision).toMatchObject({
+      outcome: 'forward-as-user',
+    });
+  });
+});
+
+describe('lockout keys and a Bearer owner (issue 20 items 3 and 5)', () => {
+  const until = new Date('2024-06-01T12:10:00.000Z');
+
+  test.each<[string, LockoutStatus, RegExp]>([
+    [
+      'the user',
+      { locked: true, until, key: 'user:alice' },
+      /for the user "alice"\. Try again after 2024-06-01T12:10:00\.000Z/,
+    ],
+    [
+      'the address',
+      { locked: true, until, key: 'ip:10.0.0.7' },
+      /from the address "10\.0\.0\.7" \(failures of several users\)\. Try again after 2024-06-01T12:10:00\.000Z/,
+    ],
+    [
+      'no key known',
+      { locked: true, until },
+      /^Too many failed logins\. Try again after 2024-06-01T12:10:00\.000Z\.$/,
+    ],
+    [
+      'a hostile name, escaped and capped',
+      { locked: true, until, key: `user:${'x'.repeat(300)}\n"` },
+      /for the user "x{100}"\./,
+    ],
+  ])('the 429 says it is %s and until when', (_name, lockout, message) => {
+    const decision = decideAuthentication(input({ credential: credentials.password, lockout }));
+    expect(decision).toMatchObject({ status: 429, retryAfter: until });
+    expect(decision.outcome === 'reject' && decision.message).toMatch(message);
+    expect(decision.outcome === 'reject' && decision.lockedKey).toBe(
+      lockout.locked ? lockout.key : undefined,
+    );
+  });
+
+  test('a locked-out owner of a Bearer token gets 429 once the owner is known, not counted', () => {
+    const { decision, fetched } = run(input({ credential: credentials.bearerToken }), {
+      ownerLockout: { locked: true, until, key: 'user:alice' },
+    });
+    expect(fetched).toEqual(['lockout', 'token']);
+    expect(decision).toMatchObject({
+      outcome: 'reject',
+      status: 429,
+      code: 'LOCKED_OUT',
+      countFailure: false,
+      lockedKey: 'user:alice',
+      retryAfter: until,
+    });
+  });
+
+  test('a locked owner gets 429 even with a wrong secret: a locked account reveals nothing', () => {
+    const { decision } = run(input({ credential: credentials.bearerToken }), {
+      token: { record, secretMatches: false },
+      ownerLockout: { locked: true, until, key: 'user:alice' },
+    });
+    expect(decision).toMatchObject({ status: 429, countFailure: false });
+  });
+
+  test('an unlocked owner, or no record, proceeds as before', () => {
+    expect(
+      run(input({ credential: credentials.bearerToken }), { ownerLockout: { locked: false } }).decision,
+    ).toMatchObject({ outcome: 'forward-as-user', username: 'alice' });
+    expect(
+      run(input({ credential: credentials.bearerToken }), {
+        token: { record: null, secretMatches: false },
+        ownerLockout: { locked: true, until },
+      }).decision,
+    ).toMatchObject({ status: 401, code: 'TOKEN_INVALID' });
   });
 });

@@ -3,9 +3,12 @@
  * `auth-decision.types.ts` for the staging protocol.
  */
 import type { AuthDecision, AuthDecisionInput, AuthRejectCode } from './auth-decision.types.js';
+import type { Credential } from './credentials.js';
 import { assertValidDate, TokenPolicyError } from './errors.js';
 import { mayUseToken } from './gating.js';
 import { canonicalIp } from './ip-address.js';
+import type { PasswordRouteKind } from './password-routes.js';
+import type { LockoutStatus } from './types.js';
 import { sameUsername } from './usernames.js';
 import { isExpired } from './validity.js';
 
@@ -40,6 +43,19 @@ const TOKEN_MESSAGES: Record<
 const PASSWORD_DISABLED =
   'Basic authentication with passwords is disabled for the REST API. Use an API token instead of a password.';
 
+const ROUTE_NAMES: Record<PasswordRouteKind, string> = {
+  'rest-session-login': 'a REST session login',
+  'gadget-login': 'the login gadget',
+  'seraph-parameters': 'the os_username/os_password parameters',
+  'crowd-authentication': 'the Crowd authentication resource',
+  'crowd-session': 'the Crowd session resource',
+  'remote-api': 'the XML-RPC/SOAP remote API',
+};
+
+function passwordRouteDisabled(kind: PasswordRouteKind): string {
+  return `Logging in with a password is disabled for the REST API, also through ${ROUTE_NAMES[kind]}. Use an API token instead of a password (the product's login page still works in a browser).`;
+}
+
 function reject(
   status: Reject['status'],
   code: AuthRejectCode,
@@ -50,6 +66,76 @@ function reject(
   const decision: Reject = { outcome: 'reject', status, code, message, countFailure };
   if (retryAfter !== undefined) decision.retryAfter = retryAfter;
   return decision;
+}
+
+/** What a counter key names, for the caller: the user or the address (quoted, capped, escaped). */
+function lockedWhat(key: string | undefined): string {
+  if (key === undefined) return '';
+  const shown = (text: string): string => JSON.stringify(text.slice(0, 100));
+  if (key.startsWith('user:')) return ` for the user ${shown(key.slice(5))}`;
+  if (key.startsWith('ip:')) return ` from the address ${shown(key.slice(3))} (failures of several users)`;
+  return '';
+}
+
+/** 429 for a running lock; the message says which counter and until when (issue 20 item 3). */
+function lockedOut(lockout: Extract<LockoutStatus, { locked: true }>): AuthDecision {
+  const until = lockout.until;
+  assertValidDate(until, 'lockout.until');
+  const decision = reject(
+    429,
+    'LOCKED_OUT',
+    `Too many failed logins${lockedWhat(lockout.key)}. Try again after ${until.toISOString()}.`,
+    false,
+    until,
+  ) as Reject;
+  if (lockout.key !== undefined) decision.lockedKey = lockout.key;
+  return decision;
+}
+
+function ipNotAllowed(input: AuthDecisionInput): AuthDecision | undefined {
+  if (input.allowList.allows(input.clientIp)) return undefined;
+  const shown = canonicalIp(input.clientIp) ?? JSON.stringify(String(input.clientIp).slice(0, 64));
+  return reject(
+    403,
+    'IP_NOT_ALLOWED',
+    `Requests from IP address ${shown} are not allowed to use the REST API with credentials. Ask an administrator to add it to the IP address restrictions.`,
+    false,
+  );
+}
+
+/** The password route of the request, including the earlier `isRestSessionLogin` flag. */
+function passwordRouteOf(
+  input: AuthDecisionInput,
+): { kind: PasswordRouteKind; usernames: string[] } | undefined {
+  const route = input.passwordRoute;
+  if (route?.carriesPassword === true) return route;
+  if (input.isRestSessionLogin === true && input.credential.kind === 'none') {
+    return { kind: 'rest-session-login', usernames: [] };
+  }
+  return undefined;
+}
+
+/**
+ * Rule 0 (issue 20 item 1): a password handed over by another way than `Authorization` is password
+ * REST authentication, whatever `Authorization` carries — 403 while passwords are disabled, the IP
+ * allow-list, lockout, and the product's verdict counted.
+ */
+function decidePasswordRoute(
+  input: AuthDecisionInput,
+  route: { kind: PasswordRouteKind; usernames: string[] },
+  credential: Credential,
+): AuthDecision {
+  if (!input.settings.passwordBasicAuth) {
+    return reject(403, 'PASSWORD_AUTH_DISABLED', passwordRouteDisabled(route.kind), false);
+  }
+  const refused = ipNotAllowed(input);
+  if (refused !== undefined) return refused;
+  if (input.lockout === undefined) return NEED_LOCKOUT;
+  if (input.lockout.locked) return lockedOut(input.lockout);
+  const named = route.usernames[0] ?? ('username' in credential ? credential.username : undefined);
+  return named === undefined || named === ''
+    ? { outcome: 'forward-unchanged', passwordRoute: route.kind }
+    : { outcome: 'forward-unchanged', watchPassword: { username: named }, passwordRoute: route.kind };
 }
 
 /**
@@ -71,10 +157,12 @@ function tokenFailure(
  * look-up), add it to the input and call again. Earlier, cheaper rules refuse first, so a locked-out
  * or disallowed client costs no bcrypt compare and no product call.
  *
- * Order: malformed → 400; no header → forward (403 for a REST password login while passwords are
- * disabled); password while disabled → 403; IP not allowed → 403; other schemes → forward; locked out →
- * 429; password → forward and watch the verdict; token: invalid, wrong user, expired, owner inactive →
- * 401 (403 while passwords are disabled), counted; admin-only → 403; else forward as the owner.
+ * Order: malformed → 400; a password route (`passwordRoute`, whatever `Authorization` carries) →
+ * 403 while passwords are disabled, IP check, lockout, forward and watch the verdict; no header →
+ * forward; password while disabled → 403; IP not allowed → 403; other schemes → forward; locked out →
+ * 429; password → forward and watch the verdict; token: invalid, then (with the record) a locked-out
+ * owner → 429, wrong secret or user, expired, owner inactive → 401 (403 while passwords are disabled),
+ * counted; admin-only → 403; else forward as the owner.
  *
  * @example
  * ```ts
@@ -104,41 +192,22 @@ export function decideAuthentication(input: AuthDecisionInput): AuthDecision {
       false,
     );
   }
-  if (credential.kind === 'none') {
-    if (input.isRestSessionLogin === true && !settings.passwordBasicAuth) {
-      return reject(403, 'PASSWORD_AUTH_DISABLED', PASSWORD_DISABLED, false);
-    }
-    return { outcome: 'forward-unchanged' };
-  }
+  // Rule 0: passwords by any other way than Authorization.
+  const route = passwordRouteOf(input);
+  if (route !== undefined) return decidePasswordRoute(input, route, credential);
+  if (credential.kind === 'none') return { outcome: 'forward-unchanged' };
   if (credential.kind === 'password' && !settings.passwordBasicAuth) {
     return reject(403, 'PASSWORD_AUTH_DISABLED', PASSWORD_DISABLED, false);
   }
 
   // Rule 4: IP restrictions apply to every credential from here on.
-  if (!input.allowList.allows(input.clientIp)) {
-    const shown = canonicalIp(input.clientIp) ?? JSON.stringify(String(input.clientIp).slice(0, 64));
-    return reject(
-      403,
-      'IP_NOT_ALLOWED',
-      `Requests from IP address ${shown} are not allowed to use the REST API with credentials. Ask an administrator to add it to the IP address restrictions.`,
-      false,
-    );
-  }
+  const refused = ipNotAllowed(input);
+  if (refused !== undefined) return refused;
   if (credential.kind === 'other') return { outcome: 'forward-unchanged' };
 
   // Rule 5: lockout, before any bcrypt compare or product call.
   if (input.lockout === undefined) return NEED_LOCKOUT;
-  if (input.lockout.locked) {
-    const until = input.lockout.until;
-    assertValidDate(until, 'lockout.until');
-    return reject(
-      429,
-      'LOCKED_OUT',
-      `Too many failed logins. Try again after ${until.toISOString()}.`,
-      false,
-      until,
-    );
-  }
+  if (input.lockout.locked) return lockedOut(input.lockout);
 
   // Rule 6: the product checks passwords; the gateway counts its verdict.
   if (credential.kind === 'password') {
@@ -149,6 +218,8 @@ export function decideAuthentication(input: AuthDecisionInput): AuthDecision {
   if (credential.kind === 'invalid-token') return tokenFailure(input, 'TOKEN_INVALID');
   if (input.token === undefined) return NEED_TOKEN;
   const { record, secretMatches } = input.token;
+  // A Bearer token names its user only through the record: the owner's lock applies once it is known.
+  if (record !== null && input.ownerLockout?.locked === true) return lockedOut(input.ownerLockout);
   if (record === null || secretMatches !== true || record.id !== credential.token.id) {
     return tokenFailure(input, 'TOKEN_INVALID');
   }

@@ -8,6 +8,7 @@
  */
 import type { Credential } from './credentials.js';
 import type { IpAllowList } from './ip-allow-list.js';
+import type { PasswordRoute, PasswordRouteKind } from './password-routes.js';
 import type { LockoutStatus, OwnerFacts, Settings, TokenFacts } from './types.js';
 
 export interface AuthDecisionInput {
@@ -20,12 +21,30 @@ export interface AuthDecisionInput {
   settings: Settings;
   now: Date;
   /**
-   * True when the request carries no `Authorization` and is a password login posted to the product's
-   * REST session endpoint (`<ctx>/rest/auth/1/session`, after path normalisation by the gateway).
+   * `classifyPasswordRoute(request)` (DESIGN §2 rule 0, issue 20 item 1): a request that hands a
+   * password to the product by another way than `Authorization` is password REST authentication,
+   * whatever `Authorization` carries.
+   */
+  passwordRoute?: PasswordRoute;
+  /**
+   * Earlier form of {@link passwordRoute}, kept for callers that set it: true for a password login
+   * posted to the REST session endpoint. Taken as a `rest-session-login` route naming nobody when the
+   * request carries no `Authorization` (what it always meant).
    */
   isRestSessionLogin?: boolean;
-  /** Stage `lockout`: the combined status of every failure key of this request (user and IP). */
+  /**
+   * Stage `lockout`: the combined status of every failure key of this request
+   * (`failureKeys(credential, clientIp, undefined, passwordRoute)`), each checked under
+   * `failedLoginPolicyFor(key, settings.failedLogins)` — `combineLockouts` names the key that applies.
+   */
   lockout?: LockoutStatus;
+  /**
+   * With stage `token`, for a token whose request named no user (Bearer): the lockout status of the
+   * owner's user key, which is known only once the record is (issue 20 item 5). A locked owner's token
+   * gets 429 like a Basic request naming that user. Callers that can look the record up should always
+   * set it.
+   */
+  ownerLockout?: LockoutStatus;
   /**
    * Stage `token`: the stored token with the parsed id (`null` = no such id) and whether the presented
    * secret matched its hash (the gateway skips the compare, passing `false`, when the record is null).
@@ -50,13 +69,18 @@ export type AuthRejectCode =
 export type AuthDecision =
   /** The decision needs one more fact; fetch it, set the matching input field, decide again. */
   | { outcome: 'need'; need: 'lockout' | 'token' | 'owner' }
-  /** Forward untouched. `watchPassword` set = a password was forwarded: count the product's verdict. */
-  | { outcome: 'forward-unchanged'; watchPassword?: { username: string } }
+  /**
+   * Forward untouched. `watchPassword` set = a password was forwarded: count the product's verdict.
+   * `passwordRoute` set = the password went by that route (not `Authorization`): count the verdict for
+   * `failureKeys(credential, clientIp, undefined, passwordRoute)` even when no username is known.
+   */
+  | { outcome: 'forward-unchanged'; watchPassword?: { username: string }; passwordRoute?: PasswordRouteKind }
   /** Token verified: strip `Authorization`, set the identity header to `username`, record last use. */
   | { outcome: 'forward-as-user'; username: string; tokenId: string }
   /**
    * Refuse with `status`. `countFailure` = count one failed login for the request's failure keys.
-   * `retryAfter` is set for 429 (the lock's end). `message` is safe to show the caller (no secrets).
+   * `retryAfter` is set for 429 (the lock's end), with `lockedKey` when the lockout status named the
+   * key that applies (`user:…` or `ip:…`). `message` is safe to show the caller (no secrets).
    */
   | {
       outcome: 'reject';
@@ -65,4 +89,5 @@ export type AuthDecision =
       message: string;
       countFailure: boolean;
       retryAfter?: Date;
+      lockedKey?: string;
     };

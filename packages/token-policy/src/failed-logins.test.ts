@@ -4,7 +4,9 @@ import { TokenPolicyError } from './errors.js';
 import fc from 'fast-check';
 import {
   FAILED_LOGIN_RETENTION_MS,
+  combineLockouts,
   emptyFailedLoginState,
+  failedLoginPolicyFor,
   failureKeys,
   isForgettable,
   lockoutStatus,
@@ -12,7 +14,8 @@ import {
   recordSuccess,
 } from './failed-logins.js';
 import { MAX_FAILED_LOGIN_WINDOW_MINUTES, MAX_LOCKOUT_MINUTES } from './settings.js';
-import type { FailedLoginPolicy, FailedLoginState } from './types.js';
+import type { PasswordRoute } from './password-routes.js';
+import type { FailedLoginPolicy, FailedLoginState, LockoutStatus } from './types.js';
 
 const MINUTE = 60_000;
 const start = new Date('2024-03-10T06:30:00.000Z');
@@ -285,5 +288,151 @@ describe('isForgettable: a counter that may be deleted acts as if it never exist
     expect(isForgettable(longLock, at(FAILED_LOGIN_RETENTION_MS + 1))).toBe(false);
     expect(isForgettable(emptyFailedLoginState(), at(FAILED_LOGIN_RETENTION_MS * 2))).toBe(false);
     expect(FAILED_LOGIN_RETENTION_MS).toBe(7 * DAY);
+  });
+});
+
+describe('address and user keys (issue 20 item 3)', () => {
+  const settings = { maxAttempts: 10, windowMinutes: 15, lockoutMinutes: 15 };
+
+  test('a user key locks at maxAttempts, an address key at its own, higher threshold', () => {
+    expect(failedLoginPolicyFor('user:alice', settings)).toEqual(settings);
+    expect(failedLoginPolicyFor('ip:10.0.0.7', settings)).toEqual({ ...settings, maxAttempts: 100 });
+    expect(failedLoginPolicyFor('ip:::1', { ...settings, maxAttemptsPerAddress: 40 }).maxAttempts).toBe(40);
+    expect(failedLoginPolicyFor('user:alice', { ...settings, maxAttemptsPerAddress: 40 })).toEqual(settings);
+  });
+
+  test("alice's typos lock alice, not admin behind the same address", () => {
+    let user: FailedLoginState | null = null;
+    let address: FailedLoginState | null = null;
+    const userPolicy = failedLoginPolicyFor('user:alice', settings);
+    const addressPolicy = failedLoginPolicyFor('ip:10.0.0.7', settings);
+    for (let i = 0; i < 30; i++) {
+      const now = at(i * 1000);
+      // The gateway refuses (429, not counted) while a key of the request is locked.
+      if (lockoutStatus(user, now, userPolicy).locked) continue;
+      user = recordFailure(user, now, userPolicy);
+      address = recordFailure(address, now, addressPolicy);
+    }
+    const now = at(30_000);
+    expect(lockoutStatus(user, now, userPolicy).locked).toBe(true);
+    expect(address?.failures).toBe(10);
+    // admin from the same address: only the address key and admin's own key are asked.
+    expect(
+      combineLockouts([
+        ['ip:10.0.0.7', lockoutStatus(address, now, addressPolicy)],
+        ['user:admin', lockoutStatus(null, now, userPolicy)],
+      ]),
+    ).toEqual({ locked: false });
+  });
+
+  test('spraying across many users locks the address', () => {
+    const addressPolicy = failedLoginPolicyFor('ip:10.0.0.7', settings);
+    let address: FailedLoginState | null = null;
+    for (let i = 0; i < 100; i++) address = recordFailure(address, at(i * 1000), addressPolicy);
+    expect(lockoutStatus(address, at(100_000), addressPolicy)).toEqual({
+      locked: true,
+      until: at(99_000 + 15 * MINUTE),
+    });
+  });
+
+  test('property: one user alone never locks its address (window ≤ 8 × lockout, automatic threshold)', () => {
+    fc.assert(
+      fc.property(
+        fc.integer({ min: 1, max: 50 }),
+        fc.integer({ min: 1, max: 120 }),
+        fc.integer({ min: 1, max: 8 }),
+        fc.array(fc.integer({ min: 0, max: 40 * MINUTE }), { maxLength: 400 }),
+        (maxAttempts, lockoutMinutes, ratio, gaps) => {
+          const failedLogins = {
+            maxAttempts,
+            windowMinutes: Math.min(1440, lockoutMinutes * ratio),
+            lockoutMinutes,
+          };
+          const userPolicy = failedLoginPolicyFor('user:alice', failedLogins);
+          const addressPolicy = failedLoginPolicyFor('ip:10.0.0.7', failedLogins);
+          let user: FailedLoginState | null = null;
+          let address: FailedLoginState | null = null;
+          let time = 0;
+          for (const gap of gaps) {
+            time += gap;
+            const now = at(time);
+            expect(lockoutStatus(address, now, addressPolicy).locked).toBe(false);
+            if (lockoutStatus(user, now, userPolicy).locked) continue;
+            user = recordFailure(user, now, userPolicy);
+            address = recordFailure(address, now, addressPolicy);
+          }
+        },
+      ),
+    );
+  });
+
+  test.each<[string, Array<[string, LockoutStatus]>, LockoutStatus]>([
+    [
+      'nothing locked',
+      [
+        ['ip:a', { locked: false }],
+        ['user:b', { locked: false }],
+      ],
+      { locked: false },
+    ],
+    ['no keys', [], { locked: false }],
+    [
+      'the user is locked',
+      [
+        ['ip:a', { locked: false }],
+        ['user:b', { locked: true, until: at(5) }],
+      ],
+      { locked: true, until: at(5), key: 'user:b' },
+    ],
+    [
+      'the lock that ends last applies',
+      [
+        ['ip:a', { locked: true, until: at(9) }],
+        ['user:b', { locked: true, until: at(5) }],
+      ],
+      { locked: true, until: at(9), key: 'ip:a' },
+    ],
+    [
+      'at the same end, the user key is named',
+      [
+        ['ip:a', { locked: true, until: at(5) }],
+        ['user:b', { locked: true, until: at(5) }],
+      ],
+      { locked: true, until: at(5), key: 'user:b' },
+    ],
+  ])('combineLockouts: %s', (_name, statuses, expected) => {
+    expect(combineLockouts(statuses)).toEqual(expected);
+  });
+
+  test('combineLockouts refuses an invalid lock end', () => {
+    expect(() => combineLockouts([['ip:a', { locked: true, until: new Date(Number.NaN) }]])).toThrow(
+      TokenPolicyError,
+    );
+  });
+});
+
+describe('failureKeys of password routes (issue 20 item 1)', () => {
+  test.each<[string, Credential, PasswordRoute, string[]]>([
+    [
+      'a session login without Authorization',
+      { kind: 'none' },
+      { carriesPassword: true, kind: 'rest-session-login', usernames: ['Alice'] },
+      ['ip:10.0.0.7', 'user:alice'],
+    ],
+    [
+      'the route names a user, Authorization another',
+      { kind: 'password', username: 'bob', password: 'x' },
+      { carriesPassword: true, kind: 'seraph-parameters', usernames: ['carol', 'BOB'] },
+      ['ip:10.0.0.7', 'user:bob', 'user:carol'],
+    ],
+    [
+      'a route naming nobody',
+      { kind: 'other', scheme: 'Negotiate' },
+      { carriesPassword: true, kind: 'remote-api', usernames: [] },
+      ['ip:10.0.0.7'],
+    ],
+    ['no password route', { kind: 'none' }, { carriesPassword: false }, ['ip:10.0.0.7']],
+  ])('%s', (_name, credential, route, expected) => {
+    expect(failureKeys(credential, '10.0.0.7', undefined, route)).toEqual(expected);
   });
 });

@@ -9,9 +9,10 @@
 import { TokenPolicyError, assertValidDate } from './errors.js';
 import { canonicalIp } from './ip-address.js';
 import type { Credential } from './credentials.js';
-import type { FailedLoginPolicy, FailedLoginState, LockoutStatus } from './types.js';
+import type { PasswordRoute } from './password-routes.js';
+import type { FailedLoginPolicy, FailedLoginSettings, FailedLoginState, LockoutStatus } from './types.js';
 import { normaliseUsername } from './usernames.js';
-import { MAX_FAILED_LOGIN_WINDOW_MINUTES, MAX_LOCKOUT_MINUTES } from './settings.js';
+import { MAX_FAILED_LOGIN_WINDOW_MINUTES, MAX_LOCKOUT_MINUTES, addressMaxAttempts } from './settings.js';
 
 const MINUTE = 60_000;
 
@@ -158,24 +159,93 @@ export function recordSuccess(state: FailedLoginState | null | undefined): Faile
 }
 
 /**
- * The failed-login counter keys of a request: `ip:<canonical address>` always, and
- * `user:<normalised username>` for a Basic username (password or token) or, for a Bearer token,
- * the owner once known. Usernames are NFC lower case (see {@link normaliseUsername}).
+ * The failed-login counter keys of a request: `ip:<canonical address>` always (first), then one
+ * `user:<normalised username>` per user the request names: the Basic username (password or token) or,
+ * for a Bearer token, the owner once known; and the usernames a password route names (issue 20 item
+ * 1: a session login, `os_username`, …). Usernames are NFC lower case (see {@link normaliseUsername});
+ * no key appears twice.
  *
  * @example
  * ```ts
  * failureKeys(classifyAuthorization(header), '::ffff:10.0.0.7'); // ['ip:10.0.0.7', 'user:alice']
  * failureKeys({ kind: 'token', token }, '10.0.0.7', 'Bob'); // ['ip:10.0.0.7', 'user:bob']
+ * failureKeys({ kind: 'none' }, '10.0.0.7', undefined, classifyPasswordRoute(request)); // ['ip:10.0.0.7', 'user:carol']
  * ```
  */
-export function failureKeys(credential: Credential, clientIp: string, tokenOwner?: string): string[] {
+export function failureKeys(
+  credential: Credential,
+  clientIp: string,
+  tokenOwner?: string,
+  passwordRoute?: PasswordRoute,
+): string[] {
   // An address that does not parse still gets a key of its own rather than none at all.
   const keys = [`ip:${canonicalIp(clientIp) ?? String(clientIp).trim().toLowerCase()}`];
-  let username: string | undefined;
-  if (credential.kind === 'password') username = credential.username;
+  const addUser = (username: string | undefined): void => {
+    if (username === undefined || username === '') return;
+    const key = `user:${normaliseUsername(username)}`;
+    if (!keys.includes(key)) keys.push(key);
+  };
+  if (credential.kind === 'password') addUser(credential.username);
   else if (credential.kind === 'token' || credential.kind === 'invalid-token') {
-    username = credential.username ?? tokenOwner;
+    addUser(credential.username ?? tokenOwner);
   }
-  if (username !== undefined && username !== '') keys.push(`user:${normaliseUsername(username)}`);
+  if (passwordRoute?.carriesPassword === true) for (const name of passwordRoute.usernames) addUser(name);
   return keys;
+}
+
+/** Whether a counter key is an address key (`ip:…`) rather than a user key. */
+function isAddressKey(key: string): boolean {
+  return key.startsWith('ip:');
+}
+
+/**
+ * The policy a counter key is counted and checked under (issue 20 item 3): a user key locks at
+ * `maxAttempts`; an address key — meant for spraying across many users — at its own, higher
+ * threshold ({@link addressMaxAttempts}: `maxAttemptsPerAddress`, automatically 10 × `maxAttempts`).
+ * Window and lockout duration are the same for both.
+ *
+ * @example
+ * ```ts
+ * const settings = { maxAttempts: 10, windowMinutes: 15, lockoutMinutes: 15 };
+ * failedLoginPolicyFor('user:alice', settings).maxAttempts; // 10
+ * failedLoginPolicyFor('ip:10.0.0.7', settings).maxAttempts; // 100
+ * ```
+ */
+export function failedLoginPolicyFor(key: string, failedLogins: FailedLoginSettings): FailedLoginPolicy {
+  const { maxAttempts, windowMinutes, lockoutMinutes } = failedLogins;
+  return isAddressKey(key)
+    ? { maxAttempts: addressMaxAttempts(failedLogins), windowMinutes, lockoutMinutes }
+    : { maxAttempts, windowMinutes, lockoutMinutes };
+}
+
+/**
+ * One status for a request from the statuses of its keys: unlocked when none is locked, else the lock
+ * that ends last (the earliest time the request can succeed), naming its key; at the same end, a user
+ * key before an address key (the more specific reason).
+ *
+ * @example
+ * ```ts
+ * combineLockouts([
+ *   ['ip:10.0.0.7', { locked: false }],
+ *   ['user:alice', lockoutStatus(state, now, failedLoginPolicyFor('user:alice', settings))],
+ * ]); // { locked: true, until, key: 'user:alice' }
+ * ```
+ */
+export function combineLockouts(
+  statuses: Iterable<readonly [key: string, status: LockoutStatus]>,
+): LockoutStatus {
+  let combined: LockoutStatus = { locked: false };
+  for (const [key, status] of statuses) {
+    if (!status.locked) continue;
+    assertValidDate(status.until, 'status.until');
+    const end = status.until.getTime();
+    if (
+      !combined.locked ||
+      end > combined.until.getTime() ||
+      (end === combined.until.getTime() && isAddressKey(combined.key ?? '') && !isAddressKey(key))
+    ) {
+      combined = { locked: true, until: new Date(end), key };
+    }
+  }
+  return combined;
 }

@@ -6,6 +6,7 @@
 export type {
   Actor,
   FailedLoginPolicy,
+  FailedLoginSettings,
   FailedLoginState,
   LockoutStatus,
   OwnerFacts,
@@ -52,11 +53,27 @@ export {
   type MalformedReason,
 } from './credentials.js';
 export { normaliseUsername, sameUsername } from './usernames.js';
+export {
+  classifyPasswordRoute,
+  type PasswordRoute,
+  type PasswordRouteKind,
+  type PasswordRouteRequest,
+  type RequestParameters,
+} from './password-routes.js';
+export {
+  MAX_TOKEN_NAME_LENGTH,
+  validateTokenName,
+  type TokenNameErrorCode,
+  type TokenNameResult,
+} from './token-names.js';
 
 export {
+  ADDRESS_THRESHOLD_FACTOR,
+  MAX_ATTEMPTS_PER_ADDRESS,
   MAX_FAILED_LOGIN_WINDOW_MINUTES,
   MAX_IP_ALLOW_LIST_ENTRIES,
   MAX_LOCKOUT_MINUTES,
+  addressMaxAttempts,
   defaultSettings,
   diffSettings,
   parseSettings,
@@ -78,7 +95,9 @@ export {
 
 export {
   FAILED_LOGIN_RETENTION_MS,
+  combineLockouts,
   emptyFailedLoginState,
+  failedLoginPolicyFor,
   failureKeys,
   isForgettable,
   lockoutStatus,

@@ -1,5 +1,11 @@
 import { describe, expect, test } from 'vitest';
-import { defaultSettings, diffSettings, parseSettings, settingsSchema } from './settings.js';
+import {
+  addressMaxAttempts,
+  defaultSettings,
+  diffSettings,
+  parseSettings,
+  settingsSchema,
+} from './settings.js';
 import type { Settings } from './types.js';
 
 const defaults: Settings = {
@@ -174,5 +180,76 @@ describe('diffSettings', () => {
     });
     before.ipAllowList.push('10.0.0.3');
     expect(change?.before).toEqual(['10.0.0.1', '10.0.0.2']);
+  });
+});
+
+describe('failedLogins.maxAttemptsPerAddress (issue 20 item 3)', () => {
+  test('settings saved by an earlier release (no such field) load, with the automatic threshold', () => {
+    const saved = { ...defaults, failedLogins: { maxAttempts: 5, windowMinutes: 15, lockoutMinutes: 15 } };
+    const parsed = settingsSchema.parse(JSON.parse(JSON.stringify(saved)));
+    expect(parsed).toEqual(saved);
+    expect(parsed.failedLogins).not.toHaveProperty('maxAttemptsPerAddress');
+    expect(addressMaxAttempts(parsed.failedLogins)).toBe(50);
+  });
+
+  test('an explicit value is kept; null goes back to automatic', () => {
+    const explicit = parseSettings({ failedLogins: { maxAttempts: 5, maxAttemptsPerAddress: 500 } });
+    expect(explicit).toMatchObject({ ok: true, settings: { failedLogins: { maxAttemptsPerAddress: 500 } } });
+    const automatic = parseSettings({ failedLogins: { maxAttempts: 5, maxAttemptsPerAddress: null } });
+    expect(automatic.ok && automatic.settings.failedLogins).toEqual({
+      maxAttempts: 5,
+      windowMinutes: 15,
+      lockoutMinutes: 15,
+    });
+  });
+
+  test.each<[unknown, string | null]>([
+    [1000, null],
+    [100_000, null],
+    [100_001, 'must be a whole number from 1 to 100000, or null for automatic'],
+    [0, 'must be a whole number from 1 to 100000, or null for automatic'],
+    [12.5, 'must be a whole number from 1 to 100000, or null for automatic'],
+    ['100', 'must be a whole number from 1 to 100000, or null for automatic'],
+    [9, 'must be at least maxAttempts (10): an address is shared by several users'],
+    [10, null],
+  ])('maxAttemptsPerAddress %j', (value, message) => {
+    const parsed = parseSettings({ failedLogins: { maxAttempts: 10, maxAttemptsPerAddress: value } });
+    if (message === null) expect(parsed.ok).toBe(true);
+    else expect(parsed).toEqual({ ok: false, errors: { 'failedLogins.maxAttemptsPerAddress': message } });
+  });
+
+  test.each<[Settings['failedLogins'], number]>([
+    [{ maxAttempts: 10, windowMinutes: 15, lockoutMinutes: 15 }, 100],
+    [{ maxAttempts: 1, windowMinutes: 15, lockoutMinutes: 15 }, 10],
+    [{ maxAttempts: 1000, windowMinutes: 15, lockoutMinutes: 15 }, 10_000],
+    [{ maxAttempts: 10, windowMinutes: 15, lockoutMinutes: 15, maxAttemptsPerAddress: 25 }, 25],
+    // Stored data is validated, but the helper never lets an address lock before its user anyway.
+    [{ maxAttempts: 10, windowMinutes: 15, lockoutMinutes: 15, maxAttemptsPerAddress: 3 }, 10],
+  ])('addressMaxAttempts(%j) = %d', (failedLogins, expected) => {
+    expect(addressMaxAttempts(failedLogins)).toBe(expected);
+  });
+
+  test('the audit diff records the threshold in force when it is set on either side', () => {
+    const base = defaultSettings();
+    const withAddress = (value: number | undefined, maxAttempts = 10): Settings => ({
+      ...base,
+      failedLogins: {
+        ...base.failedLogins,
+        maxAttempts,
+        ...(value === undefined ? {} : { maxAttemptsPerAddress: value }),
+      },
+    });
+    expect(diffSettings(withAddress(undefined), withAddress(500))).toEqual([
+      { field: 'failedLogins.maxAttemptsPerAddress', before: 100, after: 500 },
+    ]);
+    expect(diffSettings(withAddress(500), withAddress(undefined))).toEqual([
+      { field: 'failedLogins.maxAttemptsPerAddress', before: 500, after: 100 },
+    ]);
+    // Only the automatic value moves: the maxAttempts change says it all.
+    expect(diffSettings(withAddress(undefined), withAddress(undefined, 20))).toEqual([
+      { field: 'failedLogins.maxAttempts', before: 10, after: 20 },
+    ]);
+    // Explicit → automatic with the same threshold in force: nothing changes for anyone.
+    expect(diffSettings(withAddress(100), withAddress(undefined))).toEqual([]);
   });
 });

@@ -4,7 +4,7 @@
  */
 import { z } from 'zod';
 import { parseIpAllowList } from './ip-allow-list.js';
-import type { Settings } from './types.js';
+import type { FailedLoginSettings, Settings } from './types.js';
 
 /** Most allow-list entries accepted (a compiled list of this size still answers in microseconds). */
 export const MAX_IP_ALLOW_LIST_ENTRIES = 10_000;
@@ -15,26 +15,62 @@ export const MAX_FAILED_LOGIN_WINDOW_MINUTES = 1440;
 /** Longest lockout the settings accept (one week). */
 export const MAX_LOCKOUT_MINUTES = 10_080;
 
+/** Highest address threshold (`failedLogins.maxAttemptsPerAddress`) the settings accept. */
+export const MAX_ATTEMPTS_PER_ADDRESS = 100_000;
+
+/**
+ * The automatic address threshold is this many times the user threshold (issue 20 item 3: "its own,
+ * much higher threshold, default ≥ 10× the user threshold").
+ */
+export const ADDRESS_THRESHOLD_FACTOR = 10;
+
 function boundedInteger(min: number, max: number, fallback: number) {
   const error = `must be a whole number from ${min} to ${max}`;
   return z.number({ error }).int({ error }).min(min, { error }).max(max, { error }).default(fallback);
 }
 
 function failedLoginsSchema() {
-  return z.strictObject(
-    {
-      maxAttempts: boundedInteger(1, 1000, 10),
-      windowMinutes: boundedInteger(1, MAX_FAILED_LOGIN_WINDOW_MINUTES, 15),
-      lockoutMinutes: boundedInteger(1, MAX_LOCKOUT_MINUTES, 15),
-    },
-    { error: 'must be an object with maxAttempts, windowMinutes and lockoutMinutes' },
-  );
+  const perAddressError = `must be a whole number from 1 to ${MAX_ATTEMPTS_PER_ADDRESS}, or null for automatic`;
+  return z
+    .strictObject(
+      {
+        maxAttempts: boundedInteger(1, 1000, 10),
+        windowMinutes: boundedInteger(1, MAX_FAILED_LOGIN_WINDOW_MINUTES, 15),
+        lockoutMinutes: boundedInteger(1, MAX_LOCKOUT_MINUTES, 15),
+        // Optional, so that settings saved by an earlier release (which has no such field) still load;
+        // `null` in a PUT goes back to automatic.
+        maxAttemptsPerAddress: z
+          .number({ error: perAddressError })
+          .int({ error: perAddressError })
+          .min(1, { error: perAddressError })
+          .max(MAX_ATTEMPTS_PER_ADDRESS, { error: perAddressError })
+          .nullable()
+          .optional(),
+      },
+      { error: 'must be an object with maxAttempts, windowMinutes and lockoutMinutes' },
+    )
+    .superRefine((value, ctx) => {
+      const perAddress = value.maxAttemptsPerAddress;
+      if (perAddress !== null && perAddress !== undefined && perAddress < value.maxAttempts) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['maxAttemptsPerAddress'],
+          message: `must be at least maxAttempts (${value.maxAttempts}): an address is shared by several users`,
+          input: perAddress,
+        });
+      }
+    })
+    .transform(({ maxAttemptsPerAddress, ...rest }): FailedLoginSettings =>
+      maxAttemptsPerAddress === null || maxAttemptsPerAddress === undefined
+        ? rest
+        : { ...rest, maxAttemptsPerAddress },
+    );
 }
 
 /**
  * The settings schema. Every field has a default (`maxValidity: 'never'`, empty allow-list, password
- * Basic auth allowed, not admin-only, failed logins 10 attempts / 15 min window / 15 min lockout), so
- * `settingsSchema.parse({})` gives the defaults. Objects are strict (unknown keys are errors) and the
+ * Basic auth allowed, not admin-only, failed logins 10 attempts / 15 min window / 15 min lockout, the
+ * address threshold automatic), so `settingsSchema.parse({})` gives the defaults. Objects are strict (unknown keys are errors) and the
  * allow-list entries are checked with {@link parseIpAllowList}.
  *
  * @example
@@ -141,7 +177,8 @@ export type SettingsField =
   | 'adminOnly'
   | 'failedLogins.maxAttempts'
   | 'failedLogins.windowMinutes'
-  | 'failedLogins.lockoutMinutes';
+  | 'failedLogins.lockoutMinutes'
+  | 'failedLogins.maxAttemptsPerAddress';
 
 /** A settings value as recorded in the audit log (JSON). */
 export type SettingsValue = string | number | boolean | string[];
@@ -163,6 +200,22 @@ const FIELDS: ReadonlyArray<[SettingsField, (settings: Settings) => SettingsValu
   ['failedLogins.lockoutMinutes', (s) => s.failedLogins.lockoutMinutes],
 ];
 
+/**
+ * The address threshold in force: the explicit `maxAttemptsPerAddress`, or automatically
+ * {@link ADDRESS_THRESHOLD_FACTOR} × `maxAttempts`; never below `maxAttempts`.
+ *
+ * @example
+ * ```ts
+ * addressMaxAttempts({ maxAttempts: 10, windowMinutes: 15, lockoutMinutes: 15 }); // 100
+ * addressMaxAttempts({ maxAttempts: 10, windowMinutes: 15, lockoutMinutes: 15, maxAttemptsPerAddress: 40 }); // 40
+ * ```
+ */
+export function addressMaxAttempts(failedLogins: FailedLoginSettings): number {
+  const explicit = failedLogins.maxAttemptsPerAddress;
+  const automatic = Math.min(failedLogins.maxAttempts * ADDRESS_THRESHOLD_FACTOR, MAX_ATTEMPTS_PER_ADDRESS);
+  return Math.max(failedLogins.maxAttempts, explicit ?? automatic);
+}
+
 function sameValue(a: SettingsValue, b: SettingsValue): boolean {
   if (Array.isArray(a) && Array.isArray(b))
     return a.length === b.length && a.every((item, i) => item === b[i]);
@@ -171,7 +224,10 @@ function sameValue(a: SettingsValue, b: SettingsValue): boolean {
 
 /**
  * The fields that differ between two settings, in a fixed order; one `settings.changed` audit event
- * is written per entry. The allow-list is compared as an ordered list.
+ * is written per entry. The allow-list is compared as an ordered list. `failedLogins.maxAttemptsPerAddress`
+ * is recorded with the thresholds in force ({@link addressMaxAttempts}) when it is set on either side
+ * and that threshold changes; a change of `maxAttempts` that moves only the automatic value is recorded
+ * as that change alone.
  *
  * @example
  * ```ts
@@ -186,5 +242,11 @@ export function diffSettings(before: Settings, after: Settings): SettingsChange[
     const b = read(after);
     if (!sameValue(a, b)) changes.push({ field, before: a, after: b });
   }
+  const explicit =
+    before.failedLogins.maxAttemptsPerAddress !== undefined ||
+    after.failedLogins.maxAttemptsPerAddress !== undefined;
+  const a = addressMaxAttempts(before.failedLogins);
+  const b = addressMaxAttempts(after.failedLogins);
+  if (explicit && a !== b) changes.push({ field: 'failedLogins.maxAttemptsPerAddress', before: a, after: b });
   return changes;
 }

@@ -16,13 +16,26 @@ export interface FailedLoginPolicy {
   lockoutMinutes: number;
 }
 
+/**
+ * The `failedLogins` settings: the user threshold and its window and lockout, and the threshold of an
+ * address (issue 20 item 3).
+ */
+export interface FailedLoginSettings extends FailedLoginPolicy {
+  /**
+   * Failures from one client address, across all users, that lock the address (spraying). Absent =
+   * automatic: {@link FailedLoginPolicy.maxAttempts} × 10 (settings saved by earlier releases have
+   * none). Never below `maxAttempts`, so one user's typos lock that user, not their colleagues.
+   */
+  maxAttemptsPerAddress?: number;
+}
+
 /** System-wide settings, exactly the JSON of `GET/PUT /admin/settings`. */
 export interface Settings {
   maxValidity: Validity;
   ipAllowList: string[];
   passwordBasicAuth: boolean;
   adminOnly: boolean;
-  failedLogins: FailedLoginPolicy;
+  failedLogins: FailedLoginSettings;
 }
 
 /** The parsed parts of a presented token (`ata_…`). */
@@ -56,8 +69,11 @@ export interface OwnerFacts {
   isAdmin: boolean;
 }
 
-/** Result of a lockout check. */
-export type LockoutStatus = { locked: false } | { locked: true; until: Date };
+/**
+ * Result of a lockout check. `key` (when the caller knows it) names the counter that is locked —
+ * `user:<name>` or `ip:<address>` — so the refusal can say which one applies.
+ */
+export type LockoutStatus = { locked: false } | { locked: true; until: Date; key?: string };
 
 /**
  * Persistent failed-login counter for one key (`user:<name>` or `ip:<address>`).

@@ -1,6 +1,7 @@
 export type {
   AuditFailureMode,
   ConfluenceSandboxOptions,
+  ConfluenceUserStatus,
   JiraSandboxOptions,
   Sandbox,
   SandboxOptions,

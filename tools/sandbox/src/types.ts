@@ -17,7 +17,24 @@ export interface SandboxUser {
   /** Jira user key (`JIRAUSER10100`) or Confluence user key (32 hex digits). */
   key: string;
   email: string;
+  /**
+   * Confluence only: what `GET /rest/api/user?…&expand=status` reports. Unset: `current` for an active
+   * user, `deactivated` otherwise. (It does not change who may log in; `active` does.)
+   */
+  status?: ConfluenceUserStatus;
+  /**
+   * Confluence only: the global permission *View User Profiles*. `false` (e.g. a service account that
+   * lacks it): `GET /rest/api/user` answers **403** "User not permitted to view user profiles", as
+   * Confluence does. Unset: true.
+   */
+  canViewUserProfiles?: boolean;
 }
+
+/**
+ * The values of Confluence's `UserStatus` (`com.atlassian.confluence.api.model.people.UserStatus`:
+ * `CURRENT`, `DEACTIVATED`, `EXTERNALLY_DELETED`, `UNLICENSED`), as the REST API serialises them.
+ */
+export type ConfluenceUserStatus = 'current' | 'deactivated' | 'externallyDeleted' | 'unlicensed';
 
 /**
  * Options both sandboxes share.

@@ -6,7 +6,10 @@ export function confluenceUserSelf(baseUrl: string, user: SandboxUser): string {
 
 /**
  * Confluence's `KnownUser`. Whether the user is active is not part of the default representation; as in
- * Confluence it is an expansion (`expand=status`), reported here as `"current"` or `"deactivated"`.
+ * Confluence it is an expansion (`expand=status`, `PersonFactory` with `UserStatus`,
+ * docs.atlassian.com/atlassian-confluence/6.5.2/com/atlassian/confluence/api/model/people/UserStatus.html):
+ * one of `current`, `deactivated`, `externallyDeleted`, `unlicensed`, lower camel case; without the
+ * expansion it is only listed in `_expandable`.
  */
 export function knownUser(
   baseUrl: string,
@@ -27,7 +30,7 @@ export function knownUser(
       isDefault: true,
     },
     displayName: user.displayName,
-    ...(expand.has('status') && { status: user.active ? 'current' : 'deactivated' }),
+    ...(expand.has('status') && { status: user.status ?? (user.active ? 'current' : 'deactivated') }),
     _links: { self: confluenceUserSelf(baseUrl, user) },
     _expandable: expandable,
   };

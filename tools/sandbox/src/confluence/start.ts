@@ -99,6 +99,10 @@ export async function startConfluenceSandbox(options: ConfluenceSandboxOptions =
     contextPath,
     adminGroups: ['confluence-administrators'],
     ...paths,
+    // Confluence dropped os_username/os_password in the query string (7.10) and reads them from a form
+    // only at login.submit.url, /dologin.action (7.13.20):
+    // developer.atlassian.com/server/confluence/http-authentication-with-seraph/
+    seraphParametersOnAnyUrl: false,
     userSelfUrl: confluenceUserSelf,
     errorBody: restError,
     routes: [

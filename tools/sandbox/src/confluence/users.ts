@@ -19,6 +19,14 @@ function requestedUser(ctx: RouteContext): SandboxUser | undefined {
   return user;
 }
 
+/**
+ * Confluence's `PersonService.find()` checks *View User Profiles* first
+ * (`validateView().throwIfNotSuccessful("User not permitted to view user profiles")`); the REST layer
+ * turns the `PermissionException` into a 403 whose message is the exception's.
+ */
+const NOT_PERMITTED =
+  'com.atlassian.confluence.api.service.exceptions.api.PermissionException: User not permitted to view user profiles';
+
 /** `/rest/api/user/current`, `/rest/api/user` and the paged `/rest/api/user/memberof`. */
 export function confluenceUserRoutes(): Route[] {
   return [
@@ -43,6 +51,10 @@ export function confluenceUserRoutes(): Route[] {
       path: '/rest/api/user',
       auth: 'user',
       handle(ctx) {
+        if (ctx.caller?.canViewUserProfiles === false) {
+          ctx.error(403, NOT_PERMITTED);
+          return;
+        }
         const user = requestedUser(ctx);
         if (user)
           sendJson(

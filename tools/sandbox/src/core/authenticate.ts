@@ -1,6 +1,8 @@
 import type { IncomingMessage } from 'node:http';
 import type { SandboxUser } from '../types.js';
 import type { ProductDefinition, SandboxState } from './product.js';
+import { readIdentityHeader } from './identity-header.js';
+import { loginByParameters, type RequestParameters } from './seraph-parameters.js';
 import { readCookie, SESSION_COOKIE } from './sessions.js';
 import { secretsEqual } from './secrets.js';
 import { findUser } from './users.js';
@@ -14,8 +16,20 @@ export interface IdentityTrust {
   secret: string | undefined;
 }
 
+/** Seraph's `X-Seraph-LoginReason` values the sandbox sends. */
+export type LoginReason = 'OK' | 'AUTHENTICATED_FAILED' | 'AUTHENTICATION_DENIED';
+
 export type CallerResolution =
-  | { kind: 'caller'; user: SandboxUser | null; loginReason?: 'OK' }
+  | {
+      kind: 'caller';
+      user: SandboxUser | null;
+      /** The outcome of a login attempt on this request, if one was made. */
+      loginReason?: LoginReason;
+      /** Response headers the attempt adds (`X-Authentication-Denied-Reason`). */
+      headers?: Record<string, string>;
+      /** A login by request parameters succeeded: Seraph keeps the user in a new session. */
+      startSession?: boolean;
+    }
   | { kind: 'refused'; status: 401 | 403; message: string; headers: Record<string, string> };
 
 const FAILED = 'AUTHENTICATED_FAILED';
@@ -24,9 +38,18 @@ function single(value: string | string[] | undefined): string | undefined {
   return Array.isArray(value) ? value.join(', ') : value;
 }
 
+function captchaHeaders(product: ProductDefinition, baseUrl: string): Record<string, string> {
+  return {
+    'X-Seraph-LoginReason': 'AUTHENTICATION_DENIED',
+    'X-Authentication-Denied-Reason': `CAPTCHA_CHALLENGE; login-url=${baseUrl}${product.loginFormPath}`,
+  };
+}
+
 /**
  * Works out who a request runs as, in the order Seraph and a header-SSO authenticator would: a trusted
- * identity header, then the session cookie, then Basic credentials.
+ * identity header, then (Jira, when the request has `os_username` or `os_authType`) Seraph's login by
+ * request parameters instead of Basic, then the session cookie, then Basic credentials.
+ * `parameters` are the request parameters (query, then a form body) where the product reads them.
  */
 export function resolveCaller(
   req: IncomingMessage,
@@ -34,12 +57,14 @@ export function resolveCaller(
   product: ProductDefinition,
   trust: IdentityTrust,
   baseUrl: string,
+  parameters?: RequestParameters,
 ): CallerResolution {
   const presentedSecret = single(req.headers[SECRET_HEADER]);
   const identity = single(req.headers[trust.header]);
   if (trust.secret !== undefined && presentedSecret !== undefined && identity !== undefined) {
     if (secretsEqual(presentedSecret, trust.secret)) {
-      const user = findUser(state.users, identity.trim());
+      const name = readIdentityHeader(identity);
+      const user = name === null ? undefined : findUser(state.users, name);
       if (!user || !user.active) {
         return {
           kind: 'refused',
@@ -52,14 +77,29 @@ export function resolveCaller(
     }
   }
 
+  const byParameters = parameters === undefined ? undefined : loginByParameters(parameters, state);
+  if (byParameters?.outcome === 'ok') {
+    return { kind: 'caller', user: byParameters.user, loginReason: 'OK', startSession: true };
+  }
+  // A failed attempt leaves the request to the session, as Seraph's filters continue down the chain.
+  const attempt: { loginReason?: LoginReason; headers?: Record<string, string> } =
+    byParameters?.outcome === 'failed'
+      ? { loginReason: 'AUTHENTICATED_FAILED' }
+      : byParameters?.outcome === 'captcha'
+        ? { loginReason: 'AUTHENTICATION_DENIED', headers: captchaHeaders(product, baseUrl) }
+        : {};
+
   const sessionId = readCookie(single(req.headers.cookie), SESSION_COOKIE);
   if (sessionId !== undefined) {
     const username = state.sessions.usernameOf(sessionId);
     const user = username === undefined ? undefined : findUser(state.users, username);
-    if (user?.active) return { kind: 'caller', user };
+    if (user?.active) return { kind: 'caller', user, ...attempt };
     // A deactivated user's session ends, as it does when an administrator deactivates someone.
     if (username !== undefined) state.sessions.destroy(sessionId);
   }
+  // Jira's JiraLoginFilter runs Seraph's LoginFilter *instead of* its HttpAuthFilter when the request
+  // names os_username or os_authType: Basic credentials are then not read at all.
+  if (byParameters !== undefined) return { kind: 'caller', user: null, ...attempt };
 
   const authorization = single(req.headers.authorization);
   if (authorization === undefined) return { kind: 'caller', user: null };
@@ -76,10 +116,7 @@ export function resolveCaller(
         status: 403,
         message:
           'CAPTCHA required: log in through the login page once before using Basic authentication again.',
-        headers: {
-          'X-Seraph-LoginReason': 'AUTHENTICATION_DENIED',
-          'X-Authentication-Denied-Reason': `CAPTCHA_CHALLENGE; login-url=${baseUrl}${product.loginFormPath}`,
-        },
+        headers: captchaHeaders(product, baseUrl),
       };
     }
     return basicFailure('The username or password is incorrect.');

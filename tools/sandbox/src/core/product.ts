@@ -1,5 +1,6 @@
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AuditFailureMode, SandboxUser } from '../types.js';
+import type { LoginReason } from './authenticate.js';
 import type { SeraphLogins } from './seraph.js';
 import type { SessionStore } from './sessions.js';
 
@@ -39,6 +40,10 @@ export interface RouteContext {
   product: ProductDefinition;
   /** Absolute base URL including the context path, no trailing slash. */
   baseUrl: string;
+  /** A form body the login chain already read (Jira reads `os_username`/`os_password` from it). */
+  form?: URLSearchParams;
+  /** The outcome of a login attempt the login chain made on this request, if any. */
+  loginReason?: LoginReason;
   /** Records that this request now runs as `user` (after a login on this very request). */
   runAs(user: SandboxUser | null): void;
   /** Answers with the product's error shape: JSON under `/rest/`, an HTML page elsewhere. */
@@ -64,6 +69,11 @@ export interface ProductDefinition {
   /** The HTML login form (GET) and where it posts to; used in CAPTCHA `login-url`s and redirects. */
   loginFormPath: string;
   loginSubmitPaths: string[];
+  /**
+   * Whether Seraph logs in with `os_username`/`os_password` request parameters on any URL (Jira), or
+   * only through the login form (Confluence since 7.10 / 7.13.20).
+   */
+  seraphParametersOnAnyUrl: boolean;
   logoutPath: string;
   homePaths: string[];
   auditPagePath: string;

@@ -2,13 +2,15 @@ import { createServer, STATUS_CODES } from 'node:http';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import type { Sandbox, SandboxOptions, SandboxRequestRecord, SandboxUser } from '../types.js';
-import { BodyError } from '../http/body.js';
+import { BodyError, readForm } from '../http/body.js';
 import { resolveRequestPath } from '../http/request-path.js';
 import { escapeHtml, page, redirect, sendHtml, sendJson } from '../http/respond.js';
 import { resolveCaller } from './authenticate.js';
 import type { IdentityTrust } from './authenticate.js';
 import type { ProductDefinition, Route, RouteContext, SandboxState } from './product.js';
 import { SeraphLogins } from './seraph.js';
+import { requestParameters } from './seraph-parameters.js';
+import { startSession } from './session-routes.js';
 import { SessionStore } from './sessions.js';
 import { isMemberOfAny } from './users.js';
 
@@ -42,6 +44,14 @@ function resolveTrust(options: SandboxOptions): IdentityTrust {
   }
   if (options.identitySecret === '') throw new TypeError('identitySecret must not be empty when set');
   return { header, secret: options.identitySecret };
+}
+
+/**
+ * A username as an `X-AUSERNAME` value: unchanged in printable ASCII, otherwise percent-encoded (UTF-8),
+ * since a header value is bytes and Node refuses characters above U+00FF (`josé` is `jos%C3%A9`).
+ */
+function headerSafeUsername(username: string): string {
+  return /^[\x20-\x7e]*$/.test(username) ? username : encodeURIComponent(username);
 }
 
 function positiveInteger(value: number | undefined, fallback: number, name: string): number {
@@ -139,7 +149,7 @@ export async function startSandboxServer(
       runAs(user) {
         ctx.caller = user;
         record.ranAs = user?.username ?? null;
-        res.setHeader('X-AUSERNAME', user?.username ?? 'anonymous');
+        res.setHeader('X-AUSERNAME', headerSafeUsername(user?.username ?? 'anonymous'));
       },
       error(status, message, fieldErrors = {}) {
         if (resolved.path.startsWith('/rest/')) {
@@ -151,15 +161,44 @@ export async function startSandboxServer(
       },
     };
 
-    // The login chain runs before any resource, on every path, as Seraph's filter does.
-    const caller = resolveCaller(req, state, product, trust, baseUrl);
+    // The login chain runs before any resource, on every path, as Seraph's filter does. On Jira it reads
+    // os_username/os_password from the query and a form body on any URL; the login form's own fields are
+    // left to the form (it stands in for a person who also solves the CAPTCHA).
+    const readsParameters =
+      product.seraphParametersOnAnyUrl && !product.loginSubmitPaths.includes(resolved.path);
+    if (
+      readsParameters &&
+      method === 'POST' &&
+      /^application\/x-www-form-urlencoded\b/i.test(req.headers['content-type'] ?? '')
+    ) {
+      try {
+        ctx.form = await readForm(req);
+      } catch (error) {
+        if (!(error instanceof BodyError)) throw error;
+        ctx.error(error.status, error.message);
+        return;
+      }
+    }
+    const parameters = readsParameters ? requestParameters(resolved.query, ctx.form) : undefined;
+    const caller = resolveCaller(req, state, product, trust, baseUrl, parameters);
     if (caller.kind === 'refused') {
       for (const [name, value] of Object.entries(caller.headers)) res.setHeader(name, value);
       ctx.error(caller.status, caller.message);
       return;
     }
+    for (const [name, value] of Object.entries(caller.headers ?? {})) res.setHeader(name, value);
     if (caller.loginReason) res.setHeader('X-Seraph-LoginReason', caller.loginReason);
-    ctx.runAs(caller.user);
+    ctx.loginReason = caller.loginReason;
+    if (caller.startSession && caller.user) startSession(ctx, caller.user);
+    else ctx.runAs(caller.user);
+
+    // Seraph's AuthType BASIC: "wants the application to initiate a BASIC Auth challenge"
+    // (docs.atlassian.com/atlassian-seraph/2.6.1-m1/apidocs/com/atlassian/seraph/auth/AuthType.html).
+    if (!ctx.caller && (resolved.query.get('os_authType') ?? '').toUpperCase() === 'BASIC') {
+      res.setHeader('WWW-Authenticate', 'Basic realm="protected-area"');
+      ctx.error(401, 'Authentication required: os_authType=basic asks for HTTP Basic credentials.');
+      return;
+    }
 
     if (!matched) {
       if (allowed.size > 0) {

@@ -40,17 +40,30 @@ function loginInfo(ctx: RouteContext, username: string): Record<string, unknown>
   };
 }
 
+/** Answers 404 unless the `{version}` segment is one the REST module serves; true when it is. */
+function servedVersion(ctx: RouteContext, versions: readonly string[]): boolean {
+  if (versions.includes(ctx.params.version ?? '')) return true;
+  ctx.error(404, `Nothing is served at ${ctx.path}.`);
+  return false;
+}
+
 /**
- * Jira's `/rest/auth/1/session` (contract `AuthSuccess`, `CurrentUser`). Confluence gets the same
- * resource in the sandbox for symmetry; see the README.
+ * Jira's `/rest/auth/{1,latest}/session` (contract `AuthSuccess`, `CurrentUser`), as Jira's
+ * `com.atlassian.jira.rest.auth.Login` answers: a POST logs in with `{username, password}` through
+ * Seraph's password login (`PasswordBasedLoginFilter`); a wrong password is **401** `Login failed` with
+ * `WWW-Authenticate: JIRA REST POST`; a denied login (the CAPTCHA) is **403** `Login denied` with
+ * `X-Authentication-Denied-Reason`. The REST module serves its version `1` and the alias `latest`
+ * (developer.atlassian.com/server/jira/platform/cookie-based-authentication/). Confluence has no such
+ * resource (CONFSERVER-54062); its sandbox serves `1` for symmetry, see the README.
  */
-export function sessionRoutes(): Route[] {
+export function sessionRoutes(versions: readonly string[] = ['1']): Route[] {
   return [
     {
       method: 'POST',
-      path: '/rest/auth/1/session',
+      path: '/rest/auth/{version}/session',
       auth: 'anyone',
       async handle(ctx) {
+        if (!servedVersion(ctx, versions)) return;
         const parsed = LoginBody.safeParse(await readJson(ctx.req));
         if (!parsed.success) {
           ctx.error(400, 'Send {"username": "…", "password": "…"}.', fieldErrorsOf(parsed.error));
@@ -64,12 +77,13 @@ export function sessionRoutes(): Route[] {
             'X-Authentication-Denied-Reason',
             `CAPTCHA_CHALLENGE; login-url=${ctx.baseUrl}${ctx.product.loginFormPath}`,
           );
-          ctx.error(403, 'Login denied: a CAPTCHA is required. Log in through the login page.');
+          ctx.error(403, 'Login denied');
           return;
         }
         if (check.outcome === 'failed') {
           ctx.res.setHeader('X-Seraph-LoginReason', 'AUTHENTICATED_FAILED');
-          ctx.error(401, 'Login failed: the username or password is incorrect.');
+          ctx.res.setHeader('WWW-Authenticate', 'JIRA REST POST');
+          ctx.error(401, 'Login failed');
           return;
         }
         const id = startSession(ctx, check.user);
@@ -81,9 +95,10 @@ export function sessionRoutes(): Route[] {
     },
     {
       method: 'GET',
-      path: '/rest/auth/1/session',
+      path: '/rest/auth/{version}/session',
       auth: 'user',
       handle(ctx) {
+        if (!servedVersion(ctx, versions)) return;
         const user = ctx.caller as SandboxUser;
         sendJson(ctx.res, 200, {
           self: ctx.product.userSelfUrl(ctx.baseUrl, user),
@@ -94,9 +109,10 @@ export function sessionRoutes(): Route[] {
     },
     {
       method: 'DELETE',
-      path: '/rest/auth/1/session',
+      path: '/rest/auth/{version}/session',
       auth: 'anyone',
       handle(ctx) {
+        if (!servedVersion(ctx, versions)) return;
         if (!endSession(ctx)) {
           ctx.error(401, 'There is no session to log out of.');
           return;

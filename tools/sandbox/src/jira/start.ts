@@ -8,6 +8,7 @@ import { findUser, findUserByKey, seedUsers } from '../core/users.js';
 import { parseVersion } from '../core/version.js';
 import { webPageRoutes } from '../core/web-pages.js';
 import { jiraAuditRoutes } from './audit.js';
+import { gadgetLoginRoute } from './gadget-login.js';
 import { issueRoutes } from './issues.js';
 import { readExpand } from '../core/expand.js';
 import { jiraUserBean, jiraUserSelf } from './representations.js';
@@ -105,12 +106,14 @@ export async function startJiraSandbox(options: JiraSandboxOptions = {}): Promis
     contextPath: '',
     adminGroups: ['jira-administrators'],
     ...paths,
+    seraphParametersOnAnyUrl: true,
     userSelfUrl: jiraUserSelf,
     errorBody: (_status, message, errors) => ({ errorMessages: message ? [message] : [], errors }),
     routes: [
       ...userRoutes(),
       serverInfoRoute(version, numbers),
-      ...sessionRoutes(),
+      ...sessionRoutes(['1', 'latest']),
+      gadgetLoginRoute(),
       // Jira 10 removed the endpoint for writing audit records (DESIGN §4).
       ...(numbers[0] < 10 ? jiraAuditRoutes() : []),
       ...issueRoutes(new Date()),
